@@ -1,0 +1,186 @@
+// packet-stomp.cpp - STOMP (Simple Text Oriented Messaging Protocol) 1.0,
+// 1.1 and 1.2: protocol registration, preferences, heuristics and the
+// desegmentation loop. The frame grammar lives in dissector/stomp_frame.*,
+// tree building in stomp_frame_tree.cpp, session state in stomp_state.cpp.
+//
+// Where STOMP is found:
+//   * TCP heuristic (any port): a payload that starts, after optional
+//     heart-beat EOLs, with a STOMP command line followed by a header line or
+//     the blank line. On a match the whole conversation becomes STOMP.
+//   * TCP port 61613 (preference, Decode As).
+//   * TLS: port 61614 and a heuristic on decrypted application data.
+//   * WebSocket: sub-protocols v10.stomp, v11.stomp, v12.stomp and a
+//     heuristic on WebSocket payloads.
+#include "ws_compat.h"
+
+extern "C" {
+#include <epan/dissectors/packet-tls.h>
+}
+
+#include "plugin_protocols.h"
+#include "stomp_fields.h"
+#include "stomp_frame.h"
+#include "stomp_frame_tree.h"
+#include "stomp_state.h"
+
+namespace {
+
+dissector_handle_t stomp_handle;
+heur_dissector_list_t stomp_body_heuristics;
+
+// preferences
+wsc::pref_bool_t pref_desegment = TRUE;
+wsc::pref_bool_t pref_dissect_body = TRUE;
+guint pref_max_headers_shown = 1000;
+
+// While the buffered part of a frame is below this, ask TCP for one more
+// segment at a time; above it (huge header sections, bodies without
+// content-length) ask for as much again as we have, so rescanning the growing
+// buffer stays linear overall instead of quadratic.
+constexpr guint kGrowThreshold = 64 * 1024;
+
+StompFrameOptions frame_options(void) {
+  StompFrameOptions o;
+  o.dissect_body = pref_dissect_body;
+  o.max_headers_shown = pref_max_headers_shown ? pref_max_headers_shown : 1;
+  o.media_types = find_dissector_table("media_type");
+  o.body_heuristics = stomp_body_heuristics;
+  o.data_handle = NULL;
+  return o;
+}
+
+// Walks the buffer item by item. Returns the number of bytes handled (all of
+// them; incomplete frames are left to TCP reassembly via desegment_*).
+int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+  const guint avail = tvb_captured_length(tvb);
+  if (avail == 0) return 0;
+  const guint8* buf = tvb_get_ptr(tvb, 0, static_cast<gint>(avail));
+  // A snaplen-cut packet can't be reassembled: parse what is there.
+  const bool short_capture = avail < tvb_reported_length(tvb);
+  const bool can_desegment = pinfo->can_desegment && pref_desegment && !short_capture;
+  const StompFrameOptions opt = frame_options();
+  static const stomp::ScanLimits limits;
+
+  guint offset = 0;
+  while (offset < avail) {
+    const guint left = avail - offset;
+    stomp::Scan s = stomp::scan(buf + offset, left, !can_desegment, limits);
+    switch (s.status) {
+      case stomp::ScanStatus::kNeedMore:
+        pinfo->desegment_offset = offset;
+        if (s.need > left)
+          pinfo->desegment_len = static_cast<guint32>(MIN(s.need - left, G_MAXUINT32 - 1));
+        else if (left > kGrowThreshold)
+          pinfo->desegment_len = left;
+        else
+          pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+        return static_cast<int>(avail);
+      case stomp::ScanStatus::kHeartbeat:
+        stomp_dissect_heartbeat(tvb, pinfo, tree, offset, &s);
+        break;
+      case stomp::ScanStatus::kJunk:
+        stomp_dissect_junk(tvb, pinfo, tree, offset, &s);
+        break;
+      case stomp::ScanStatus::kFrame:
+        stomp_dissect_frame(tvb, pinfo, tree, offset, buf + offset, &s, &opt);
+        break;
+    }
+    if (s.length == 0) break;  // cannot happen; never loop forever
+    offset += static_cast<guint>(s.length);
+  }
+  return static_cast<int>(avail);
+}
+
+int dissect_stomp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
+  return dissect_stomp_stream(tvb, pinfo, tree);
+}
+
+// The cheap test every TCP payload without a port dissector goes through.
+stomp::Verdict stream_start_verdict(tvbuff_t* tvb) {
+  const guint avail = tvb_captured_length(tvb);
+  if (avail == 0) return stomp::Verdict::kNo;
+  const guint8 first = wsc::tvb_u8(tvb, 0);
+  // Every command starts with one of these capitals; heart-beats with EOL.
+  if (!(first == 'C' || first == 'S' || first == 'U' || first == 'B' || first == 'A' ||
+        first == 'N' || first == 'D' || first == 'M' || first == 'R' || first == 'E' ||
+        first == '\n' || first == '\r'))
+    return stomp::Verdict::kNo;
+  return stomp::looks_like_stream_start(tvb_get_ptr(tvb, 0, static_cast<gint>(avail)), avail);
+}
+
+wsc::heur_ret_t dissect_stomp_heur_tcp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                                       void*) {
+  switch (stream_start_verdict(tvb)) {
+    case stomp::Verdict::kNo:
+      return FALSE;
+    case stomp::Verdict::kMaybe:
+      // A command line alone in a segment (the Ruby stomp gem writes every
+      // line separately): ask for the next segment and decide then, without
+      // claiming the conversation yet.
+      if (!pinfo->can_desegment || !pref_desegment) return FALSE;
+      pinfo->desegment_offset = 0;
+      pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+      return TRUE;
+    case stomp::Verdict::kYes:
+      break;
+  }
+  conversation_t* conv = find_or_create_conversation(pinfo);
+  conversation_set_dissector_from_frame_number(conv, pinfo->num, stomp_handle);
+  dissect_stomp_stream(tvb, pinfo, tree);
+  return TRUE;
+}
+
+// Inside TLS or WebSocket: no conversation change (the transport below owns
+// the conversation), and no desegmentation guesses for WebSocket messages.
+wsc::heur_ret_t dissect_stomp_heur_inner(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                                         void*) {
+  if (stream_start_verdict(tvb) != stomp::Verdict::kYes) return FALSE;
+  dissect_stomp_stream(tvb, pinfo, tree);
+  return TRUE;
+}
+
+}  // namespace
+
+void proto_register_stomp(void) {
+  proto_stomp = proto_register_protocol("Simple Text Oriented Messaging Protocol", "STOMP",
+                                        "stomp");
+  stomp_register_fields();
+  stomp_handle = register_dissector("stomp", dissect_stomp, proto_stomp);
+  stomp_body_heuristics = register_heur_dissector_list("stomp.body", proto_stomp);
+
+  module_t* m = prefs_register_protocol(proto_stomp, NULL);
+  prefs_register_bool_preference(
+      m, "desegment", "Reassemble STOMP frames spanning multiple TCP segments",
+      "Whether the STOMP dissector should reassemble frames spanning multiple TCP segments. "
+      "To use this option, you must also enable \"Allow subdissectors to reassemble TCP "
+      "streams\" in the TCP protocol settings.",
+      &pref_desegment);
+  prefs_register_bool_preference(
+      m, "dissect_body", "Dissect frame bodies",
+      "Hand SEND/MESSAGE/ERROR bodies to sub-dissectors (by content-type through the "
+      "media_type table, and through the stomp.body heuristic table, e.g. MCollective)",
+      &pref_dissect_body);
+  prefs_register_uint_preference(m, "max_headers_shown", "Maximum headers shown per frame",
+                                 "Header lines beyond this are counted but not shown", 10,
+                                 &pref_max_headers_shown);
+  stomp_state_register();
+}
+
+void proto_reg_handoff_stomp(void) {
+  heur_dissector_add("tcp", dissect_stomp_heur_tcp, "STOMP over TCP", "stomp_tcp", proto_stomp,
+                     HEURISTIC_ENABLE);
+  dissector_add_uint_range_with_preference("tcp.port", "61613", stomp_handle);
+
+  // STOMP over TLS ("stomp+ssl", 61614 by convention) and on any port by
+  // heuristic on decrypted data.
+  ssl_dissector_add(61614, stomp_handle);
+  heur_dissector_add("tls", dissect_stomp_heur_inner, "STOMP over TLS", "stomp_tls", proto_stomp,
+                     HEURISTIC_ENABLE);
+
+  // STOMP over WebSocket: the sub-protocol names of the STOMP 1.2 spec.
+  dissector_add_string("ws.protocol", "v10.stomp", stomp_handle);
+  dissector_add_string("ws.protocol", "v11.stomp", stomp_handle);
+  dissector_add_string("ws.protocol", "v12.stomp", stomp_handle);
+  heur_dissector_add("ws", dissect_stomp_heur_inner, "STOMP over WebSocket", "stomp_ws",
+                     proto_stomp, HEURISTIC_ENABLE);
+}

@@ -1,0 +1,8 @@
+// plugin_protocols.h - registration entry points of the protocols this plugin
+// adds; plugin_entry.cpp hands them to Wireshark.
+#pragma once
+
+void proto_register_stomp(void);
+void proto_reg_handoff_stomp(void);
+void proto_register_mcollective(void);
+void proto_reg_handoff_mcollective(void);

@@ -1,0 +1,84 @@
+// stomp_state.cpp - see stomp_state.h.
+#include "stomp_state.h"
+
+#include "stomp_fields.h"
+
+namespace {
+
+stomp::Tracker* g_tracker = nullptr;
+
+// Keys of proto_stomp's per-packet (pinfo->pool) data.
+enum : guint32 { kKeyPacketState = 1 };
+
+// Lives for one dissection of one packet.
+struct PacketState {
+  guint32 next_idx;    // FrameRef::idx of the next frame
+  gboolean info_used;  // the Info column already holds a STOMP item
+};
+
+void state_init(void) {
+  delete g_tracker;
+  g_tracker = new stomp::Tracker();
+}
+
+void state_cleanup(void) {
+  delete g_tracker;
+  g_tracker = nullptr;
+}
+
+PacketState* packet_state(packet_info* pinfo) {
+  auto* st = static_cast<PacketState*>(
+      p_get_proto_data(wsc::packet_pool(pinfo), pinfo, proto_stomp, kKeyPacketState));
+  if (!st) {
+    st = wmem_new0(wsc::packet_pool(pinfo), PacketState);
+    p_add_proto_data(wsc::packet_pool(pinfo), pinfo, proto_stomp, kKeyPacketState, st);
+  }
+  return st;
+}
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  return h;
+}
+
+}  // namespace
+
+stomp::Tracker& stomp_tracker(void) {
+  if (!g_tracker) g_tracker = new stomp::Tracker();
+  return *g_tracker;
+}
+
+stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo) {
+  stomp::FrameRef r;
+  r.num = pinfo->num;
+  r.idx = packet_state(pinfo)->next_idx++;
+  return r;
+}
+
+void stomp_col_append(packet_info* pinfo, const char* text) {
+  PacketState* st = packet_state(pinfo);
+  if (!st->info_used) {
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "STOMP");
+    col_clear(pinfo->cinfo, COL_INFO);
+    st->info_used = TRUE;
+    col_add_str(pinfo->cinfo, COL_INFO, text);
+  } else {
+    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+  }
+}
+
+uint64_t stomp_connection_id(packet_info* pinfo) {
+  conversation_t* conv = find_or_create_conversation(pinfo);
+  return conv->conv_index;
+}
+
+uint64_t stomp_sender_id(packet_info* pinfo) {
+  uint64_t h = pinfo->srcport;
+  h = mix(h, add_address_to_hash64(0, &pinfo->src));
+  return h;
+}
+
+void stomp_state_register(void) {
+  register_init_routine(state_init);
+  register_cleanup_routine(state_cleanup);
+}

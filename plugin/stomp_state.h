@@ -1,0 +1,25 @@
+// stomp_state.h - capture-lifetime state of the STOMP glue: the session
+// Tracker (created when a capture file is opened, destroyed when it is
+// closed) and the per-packet frame counter that gives each frame its
+// FrameRef.
+#pragma once
+
+#include "ws_compat.h"
+
+#include "stomp_session.h"
+
+// The tracker of the capture being dissected (never null after init).
+stomp::Tracker& stomp_tracker(void);
+
+// FrameRef for the next STOMP frame dissected in this packet.
+stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo);
+
+// Appends one item (frame, heart-beat, junk) to the Info column; the first
+// item of a packet replaces what lower layers wrote there.
+void stomp_col_append(packet_info* pinfo, const char* text);
+
+// Connection id and sender id as the Tracker wants them.
+uint64_t stomp_connection_id(packet_info* pinfo);
+uint64_t stomp_sender_id(packet_info* pinfo);
+
+void stomp_state_register(void);
