@@ -1,5 +1,12 @@
-// stomp_session.cpp - see stomp_session.h.
+// stomp_session.cpp - see stomp_session.h. Version, direction, heart-beats
+// and the bookkeeping entry points; the request/ack/subscription/transaction
+// links are in stomp_session_links.cpp.
 #include "stomp_session.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "stomp_transit.h"
 
 namespace stomp {
 
@@ -10,22 +17,73 @@ const HeaderView* first_header(const HeaderView* h, size_t n, std::string_view n
   return nullptr;
 }
 
+bool parse_heart_beat(std::string_view v, uint32_t* x, uint32_t* y) {
+  size_t comma = v.find(',');
+  if (comma == std::string_view::npos) return false;
+  auto num = [](std::string_view s, uint32_t* out) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    if (s.empty() || s.size() > 9) return false;
+    uint32_t r = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      r = r * 10 + static_cast<uint32_t>(c - '0');
+    }
+    *out = r;
+    return true;
+  };
+  return num(v.substr(0, comma), x) && num(v.substr(comma + 1), y);
+}
+
+uint64_t body_digest(const uint8_t* p, size_t n) {
+  // Word-at-a-time multiply/rotate mix: fast on multi-megabyte bodies, and
+  // only ever compared together with destination and length.
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h = (h << 31) | (h >> 33);
+  }
+  uint64_t tail = 0;
+  for (size_t k = 0; i < n; i++, k++) tail |= uint64_t{p[i]} << (8 * k);
+  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 29;
+  return h;
+}
+
+const char* outcome_name(Transaction::Outcome o) {
+  switch (o) {
+    case Transaction::Outcome::kCommitted: return "committed";
+    case Transaction::Outcome::kAborted: return "aborted";
+    default: return "open";
+  }
+}
+
 namespace {
 Version version_from(std::string_view v) {
   return parse_version_list(reinterpret_cast<const uint8_t*>(v.data()), v.size());
 }
 }  // namespace
 
+Tracker::Tracker() : transit_(new TransitMatcher()) {}
+Tracker::~Tracker() = default;
+
 Version Tracker::version_of(uint64_t conn) const {
   auto it = conns_.find(conn);
   return it == conns_.end() ? Version::kUnknown : it->second.version;
 }
 
-const FrameNotes* Tracker::observe(const ObservedFrame& f) {
-  Connection& c = conns_[f.conn];
-  FrameNotes n;
-  n.sent_under = c.version;
+FrameNotes* Tracker::store(FrameRef ref, const FrameNotes& n) {
+  notes_.push_back(n);
+  FrameNotes* stored = &notes_.back();
+  stored->self = ref;
+  index_[ref] = stored;
+  return stored;
+}
 
+void Tracker::orient(Connection& c, const ObservedFrame& f, FrameNotes& n) {
   // The client is whoever sends client frames, the server whoever sends
   // server frames; one of the two is enough to orient the connection.
   if (f.command != Command::kUnknown) {
@@ -39,38 +97,112 @@ const FrameNotes* Tracker::observe(const ObservedFrame& f) {
     n.direction_known = true;
     n.from_client = c.client_known ? f.sender == c.client : f.sender != c.server;
   }
+}
 
+void Tracker::activity(uint64_t conn, uint64_t sender, double time) {
+  Side& s = conns_[conn].sides[sender];
+  if (s.last_activity >= 0 && time > s.last_activity)
+    s.pending_silence = std::max(s.pending_silence, time - s.last_activity);
+  if (time > s.last_activity) s.last_activity = time;
+}
+
+void Tracker::take_silence(Connection& c, uint64_t sender, FrameNotes& n) {
+  Side& s = c.sides[sender];
+  n.silence = s.pending_silence;
+  s.pending_silence = 0;
+  n.heartbeat_negotiated = c.hb_negotiated;
+  n.heartbeat_client_ms = c.hb_client_ms;
+  n.heartbeat_server_ms = c.hb_server_ms;
+}
+
+void Tracker::negotiate(Connection& c, const ObservedFrame& f, FrameNotes& n) {
   switch (f.command) {
     case Command::kConnect:
     case Command::kStomp: {
-      c.saw_connect = true;
       const HeaderView* av = first_header(f.headers, f.header_count, "accept-version");
       // No accept-version: a 1.0 client; the session is 1.0 from here on.
-      c.offered = av ? version_from(av->value) : Version::k10;
       if (!av) c.version = Version::k10;
+      const HeaderView* hb = first_header(f.headers, f.header_count, "heart-beat");
+      c.have_client_hb = hb && parse_heart_beat(hb->value, &c.cx, &c.cy);
       break;
     }
     case Command::kConnected: {
       const HeaderView* v = first_header(f.headers, f.header_count, "version");
       Version got = v ? version_from(v->value) : Version::k10;
       c.version = got == Version::kUnknown ? Version::k10 : got;
+      // STOMP 1.2 "Heart-beating": each side sends at most every
+      // max(its own promise, what the other side wants), 0 = none.
+      uint32_t sx = 0, sy = 0;
+      const HeaderView* hb = first_header(f.headers, f.header_count, "heart-beat");
+      bool server_hb = hb && parse_heart_beat(hb->value, &sx, &sy);
+      c.hb_negotiated = true;
+      c.hb_client_ms = (c.have_client_hb && server_hb && c.cx && sy) ? std::max(c.cx, sy) : 0;
+      c.hb_server_ms = (c.have_client_hb && server_hb && sx && c.cy) ? std::max(sx, c.cy) : 0;
+      n.heartbeat_negotiated = true;
+      n.heartbeat_client_ms = c.hb_client_ms;
+      n.heartbeat_server_ms = c.hb_server_ms;
       break;
     }
     default:
       break;
   }
+}
 
+const FrameNotes* Tracker::observe(const ObservedFrame& f) {
+  Connection& c = conns_[f.conn];
+  FrameNotes n;
+  n.command = f.command;
+  n.time = f.time;
+  n.sent_under = c.version;
+  orient(c, f, n);
+  take_silence(c, f.sender, n);
+  negotiate(c, f, n);
   n.version = c.version;
-  notes_.push_back(n);
-  FrameNotes* stored = &notes_.back();
-  index_[f.ref] = stored;
+
+  FrameNotes* stored = store(f.ref, n);
   if (f.command == Command::kConnect || f.command == Command::kStomp) {
     c.pending_connect = stored;
   } else if (f.command == Command::kConnected && c.pending_connect) {
     c.pending_connect->version = c.version;
-    c.pending_connect = nullptr;
   }
+  link_response(c, f, stored);
+  track_subscription(c, f, stored);
+  link_ack(c, f, stored);
+  track_transaction(c, f, stored);
+  if (f.command == Command::kSend) transit_->on_send(stored, f);
+  if (f.command == Command::kMessage) transit_->on_message(stored, f);
   return stored;
+}
+
+const FrameNotes* Tracker::observe_heartbeat(uint64_t conn, uint64_t sender, FrameRef ref,
+                                             double time) {
+  Connection& c = conns_[conn];
+  FrameNotes n;
+  n.heartbeat = true;
+  n.time = time;
+  n.sent_under = n.version = c.version;
+  if (c.client_known || c.server_known) {
+    n.direction_known = true;
+    n.from_client = c.client_known ? sender == c.client : sender != c.server;
+  }
+  take_silence(c, sender, n);
+  return store(ref, n);
+}
+
+void Tracker::incomplete(uint64_t conn, uint64_t sender, uint32_t num) {
+  conns_[conn].incomplete[sender] = num;
+}
+
+void Tracker::consumed(uint64_t conn, uint64_t sender) {
+  auto it = conns_.find(conn);
+  if (it != conns_.end()) it->second.incomplete.erase(sender);
+}
+
+bool Tracker::unterminated_at(uint64_t conn, uint64_t sender, uint32_t num) const {
+  auto it = conns_.find(conn);
+  if (it == conns_.end()) return false;
+  auto p = it->second.incomplete.find(sender);
+  return p != it->second.incomplete.end() && p->second == num;
 }
 
 const FrameNotes* Tracker::find(FrameRef ref) const {

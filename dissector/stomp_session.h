@@ -1,29 +1,47 @@
 // stomp_session.h - what the dissector remembers about STOMP sessions.
 //
-// The glue feeds every frame to a Tracker once, on the first pass, in capture
-// order; the Tracker answers with FrameNotes: everything about that frame that
-// depends on other frames (the negotiated version in force, and, as the
-// session features grow, links and times). Later passes and random access in
-// the GUI only read notes back by FrameRef, so nothing depends on the order
-// packets are clicked. Plain C++ with no epan types: unit tests drive it
-// directly.
+// The glue feeds every frame and heart-beat to a Tracker once, on the first
+// pass, in capture order; the Tracker answers with notes: everything about
+// that item that depends on other items. Links that point forward (a
+// request's response, a MESSAGE's ACK, a SEND's deliveries) are filled in
+// when the later item is observed, so after the first pass every note is
+// complete. Later passes and random access in the GUI only read notes back
+// by FrameRef: nothing depends on the order packets are clicked. Plain C++
+// with no epan types, so unit tests drive it directly.
+//
+// What is tracked per connection:
+//   version negotiation (CONNECT accept-version, CONNECTED version)
+//   heart-beat negotiation and the silence before every item
+//   receipt -> RECEIPT / ERROR receipt-id; CONNECT -> CONNECTED / ERROR
+//   SUBSCRIBE id -> destination, ack mode, selector (UNSUBSCRIBE closes)
+//   MESSAGE -> ACK/NACK (1.2 ack id, 1.1 message-id+subscription, 1.0
+//     message-id; cumulative ACK in "client" mode)
+//   BEGIN .. COMMIT/ABORT with every SEND/ACK/NACK inside
+// and across connections: SEND -> MESSAGE (broker transit), see
+// stomp_transit.h.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "stomp_command.h"
 #include "stomp_escape.h"
 
 namespace stomp {
 
-// A frame's identity: the packet it completed in and its index among the
-// STOMP frames dissected in that packet.
+class TransitMatcher;
+
+// An item's identity: the packet it completed in and its index among the
+// STOMP items (frames and heart-beats) dissected in that packet.
 struct FrameRef {
   uint32_t num = 0;
   uint32_t idx = 0;
+  bool valid() const { return num != 0; }
   bool operator==(const FrameRef& o) const { return num == o.num && idx == o.idx; }
 };
 
@@ -40,41 +58,137 @@ struct ObservedFrame {
   Command command = Command::kUnknown;
   const HeaderView* headers = nullptr;  // all header lines, in wire order
   size_t header_count = 0;
+  uint64_t body_hash = 0;  // body_digest() of the body
+  uint64_t body_len = 0;
+};
+
+// A SUBSCRIBE, as later frames refer to it.
+struct Subscription {
+  uint64_t conn = 0;
+  std::string id;           // empty for 1.0 subscriptions without one
+  std::string destination;
+  std::string ack_mode;     // "auto" when absent
+  std::string selector;
+  FrameRef subscribe;       // the SUBSCRIBE frame
+  FrameRef unsubscribe;     // the UNSUBSCRIBE that closed it, if any
+  uint32_t messages = 0;    // MESSAGEs delivered for it
+};
+
+// A transaction from BEGIN to COMMIT/ABORT.
+struct Transaction {
+  enum class Outcome : uint8_t { kOpen, kCommitted, kAborted };
+  std::string id;
+  FrameRef begin;
+  FrameRef end;  // COMMIT or ABORT
+  double begin_time = 0, end_time = 0;
+  Outcome outcome = Outcome::kOpen;
+  uint32_t members = 0;  // SEND/ACK/NACK frames inside
+};
+const char* outcome_name(Transaction::Outcome o);
+
+struct Link {
+  FrameRef ref;
+  double time = 0;  // seconds between the two ends (>= 0)
 };
 
 struct FrameNotes {
+  FrameRef self;  // the item these notes are about
+  Command command = Command::kUnknown;
+  bool heartbeat = false;
+  double time = 0;
   // The session's negotiated version: for CONNECT/STOMP it is filled in when
   // the CONNECTED answering it is observed; kUnknown when never seen.
   Version version = Version::kUnknown;
   // The version in force when the frame was sent: decides escaping.
   Version sent_under = Version::kUnknown;
-  bool from_client = false;             // sent by the client side
   bool direction_known = false;
+  bool from_client = false;
+
+  // heart-beats negotiated (ms; 0 = none), valid once CONNECTED was seen
+  bool heartbeat_negotiated = false;
+  uint32_t heartbeat_client_ms = 0;  // client -> server
+  uint32_t heartbeat_server_ms = 0;  // server -> client
+  // longest time this item's sender was silent before it (seconds; 0 when
+  // unknown, i.e. the sender's first data in the capture)
+  double silence = 0;
+
+  // receipt -> RECEIPT/ERROR, CONNECT/STOMP -> CONNECTED/ERROR
+  bool receipt_requested = false;  // the frame has a receipt header
+  Link response_in;  // on the request
+  Link response_to;  // on the response
+
+  // MESSAGE -> ACK/NACK
+  const Subscription* subscription = nullptr;  // MESSAGE/ACK/NACK/UNSUBSCRIBE
+  bool needs_ack = false;                      // MESSAGE in a client(-individual) subscription
+  Link ack_in;                                 // on the MESSAGE: the ACK/NACK
+  Command ack_command = Command::kUnknown;     // ACK or NACK
+  Link acks;                                   // on an ACK/NACK: the MESSAGE it names
+  uint32_t acked_count = 0;                    // MESSAGEs this ACK acknowledged (cumulative)
+
+  // transactions
+  const Transaction* transaction = nullptr;    // BEGIN/COMMIT/ABORT and members
+
+  // broker transit: SEND -> MESSAGE(s) on any connection
+  Link sent_in;                  // on a MESSAGE
+  std::vector<Link> delivered_in;  // on a SEND, one per delivery
 };
 
 class Tracker {
  public:
+  Tracker();
+  ~Tracker();
+  Tracker(const Tracker&) = delete;
+  Tracker& operator=(const Tracker&) = delete;
+
   // The version that applies to the next frame of a connection: decides
   // how the glue decodes that frame's header escapes.
   Version version_of(uint64_t conn) const;
 
-  // First pass only, in capture order. The returned notes stay valid (and
-  // at the same address) for the Tracker's lifetime.
+  // First pass only, in capture order. Returned notes stay valid (and at the
+  // same address) for the Tracker's lifetime.
   const FrameNotes* observe(const ObservedFrame& f);
+  const FrameNotes* observe_heartbeat(uint64_t conn, uint64_t sender, FrameRef ref, double time);
 
-  // Notes recorded for a frame, or nullptr if it was never observed.
+  // Any bytes from sender at time t (first pass, every segment, also those
+  // that only extend an incomplete frame): the basis of silence detection.
+  void activity(uint64_t conn, uint64_t sender, double time);
+
+  // Notes recorded for an item, or nullptr if it was never observed.
   const FrameNotes* find(FrameRef ref) const;
 
+  // Incomplete data at the end of what one sender has sent so far (first
+  // pass): `num` is the packet it was last extended in. Anything later
+  // parsed from that sender (consumed()) resolves it. What is still
+  // incomplete after the first pass never ended in the capture.
+  void incomplete(uint64_t conn, uint64_t sender, uint32_t num);
+  void consumed(uint64_t conn, uint64_t sender);
+  // True when packet `num` holds the last bytes of data from `sender` that
+  // never completed a frame before the capture ended.
+  bool unterminated_at(uint64_t conn, uint64_t sender, uint32_t num) const;
+
  private:
+  struct Side {
+    double last_activity = -1;
+    double pending_silence = 0;  // longest gap since the last item
+  };
   struct Connection {
     Version version = Version::kUnknown;
-    Version offered = Version::kUnknown;  // highest accept-version of CONNECT
-    bool saw_connect = false;
     uint64_t client = 0;
     uint64_t server = 0;
     bool client_known = false;
     bool server_known = false;
     FrameNotes* pending_connect = nullptr;  // CONNECT awaiting its CONNECTED
+    // heart-beat headers: CONNECT "cx,cy", CONNECTED "sx,sy"
+    bool have_client_hb = false;
+    uint32_t cx = 0, cy = 0;
+    bool hb_negotiated = false;
+    uint32_t hb_client_ms = 0, hb_server_ms = 0;
+    std::unordered_map<uint64_t, Side> sides;             // by sender
+    std::unordered_map<uint64_t, uint32_t> incomplete;    // sender -> packet
+    std::unordered_map<std::string, FrameNotes*> receipts;       // receipt -> request
+    std::unordered_map<std::string, Subscription*> subs;         // id (or "dest:"+dest)
+    std::unordered_map<std::string, FrameNotes*> pending_acks;   // ack key -> MESSAGE
+    std::unordered_map<std::string, Transaction*> transactions;  // open, by id
   };
   struct RefHash {
     size_t operator()(const FrameRef& r) const {
@@ -82,12 +196,30 @@ class Tracker {
     }
   };
 
+  FrameNotes* store(FrameRef ref, const FrameNotes& n);
+  void orient(Connection& c, const ObservedFrame& f, FrameNotes& n);
+  void take_silence(Connection& c, uint64_t sender, FrameNotes& n);
+  void negotiate(Connection& c, const ObservedFrame& f, FrameNotes& n);
+  void link_response(Connection& c, const ObservedFrame& f, FrameNotes* n);
+  void track_subscription(Connection& c, const ObservedFrame& f, FrameNotes* n);
+  void link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n);
+  void track_transaction(Connection& c, const ObservedFrame& f, FrameNotes* n);
+
   std::unordered_map<uint64_t, Connection> conns_;
   std::deque<FrameNotes> notes_;  // deque: stable addresses
+  std::deque<Subscription> subscriptions_;
+  std::deque<Transaction> transactions_;
   std::unordered_map<FrameRef, FrameNotes*, RefHash> index_;
+  std::unique_ptr<TransitMatcher> transit_;
 };
 
 // First value of header `name` (STOMP 1.1+: the first occurrence wins).
 const HeaderView* first_header(const HeaderView* h, size_t n, std::string_view name);
+
+// Heart-beat header "x,y" -> (x, y) in ms; false if malformed.
+bool parse_heart_beat(std::string_view v, uint32_t* x, uint32_t* y);
+
+// 64-bit digest of a body for matching SENDs with their deliveries.
+uint64_t body_digest(const uint8_t* p, size_t n);
 
 }  // namespace stomp

@@ -22,6 +22,8 @@ extern "C" {
 #include "stomp_frame.h"
 #include "stomp_frame_tree.h"
 #include "stomp_state.h"
+#include "stomp_stats.h"
+#include "stomp_tap.h"
 
 namespace {
 
@@ -32,6 +34,7 @@ heur_dissector_list_t stomp_body_heuristics;
 wsc::pref_bool_t pref_desegment = TRUE;
 wsc::pref_bool_t pref_dissect_body = TRUE;
 guint pref_max_headers_shown = 1000;
+guint pref_heartbeat_tolerance_ms = 1000;
 
 // While the buffered part of a frame is below this, ask TCP for one more
 // segment at a time; above it (huge header sections, bodies without
@@ -46,6 +49,7 @@ StompFrameOptions frame_options(void) {
   o.media_types = find_dissector_table("media_type");
   o.body_heuristics = stomp_body_heuristics;
   o.data_handle = NULL;
+  o.session.heartbeat_tolerance_ms = pref_heartbeat_tolerance_ms;
   return o;
 }
 
@@ -60,11 +64,27 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
   const bool can_desegment = pinfo->can_desegment && pref_desegment && !short_capture;
   const StompFrameOptions opt = frame_options();
   static const stomp::ScanLimits limits;
+  stomp::Tracker& tracker = stomp_tracker();
+  const uint64_t conn = stomp_connection_id(pinfo);
+  const uint64_t sender = stomp_sender_id(pinfo);
+  const bool visited = PINFO_FD_VISITED(pinfo);
+  // Any bytes count as a sign of life for heart-beat checks.
+  if (!visited) tracker.activity(conn, sender, packet_time(pinfo));
 
   guint offset = 0;
   while (offset < avail) {
     const guint left = avail - offset;
-    stomp::Scan s = stomp::scan(buf + offset, left, !can_desegment, limits);
+    // On the second pass TCP hands over a reassembly that never completed
+    // once, at its last packet: show it as the unterminated frame it is.
+    const bool at_end = !can_desegment ||
+                        (visited && tracker.unterminated_at(conn, sender, pinfo->num));
+    stomp::Scan s = stomp::scan(buf + offset, left, at_end, limits);
+    if (!visited) {
+      if (s.status == stomp::ScanStatus::kNeedMore)
+        tracker.incomplete(conn, sender, pinfo->num);
+      else
+        tracker.consumed(conn, sender);
+    }
     switch (s.status) {
       case stomp::ScanStatus::kNeedMore:
         pinfo->desegment_offset = offset;
@@ -76,7 +96,7 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
           pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
         return static_cast<int>(avail);
       case stomp::ScanStatus::kHeartbeat:
-        stomp_dissect_heartbeat(tvb, pinfo, tree, offset, &s);
+        stomp_dissect_heartbeat(tvb, pinfo, tree, offset, &s, &opt);
         break;
       case stomp::ScanStatus::kJunk:
         stomp_dissect_junk(tvb, pinfo, tree, offset, &s);
@@ -163,7 +183,13 @@ void proto_register_stomp(void) {
   prefs_register_uint_preference(m, "max_headers_shown", "Maximum headers shown per frame",
                                  "Header lines beyond this are counted but not shown", 10,
                                  &pref_max_headers_shown);
+  prefs_register_uint_preference(
+      m, "heartbeat_tolerance", "Heart-beat tolerance (ms)",
+      "A side silent longer than its negotiated heart-beat interval plus this is flagged", 10,
+      &pref_heartbeat_tolerance_ms);
   stomp_state_register();
+  stomp_tap = register_tap("stomp");
+  stomp_stats_register();
 }
 
 void proto_reg_handoff_stomp(void) {

@@ -46,10 +46,38 @@ int hf_stomp_persistent = -1;
 int hf_stomp_selector = -1;
 int hf_stomp_timestamp = -1;
 
+int hf_stomp_session_hb_client = -1;
+int hf_stomp_session_hb_server = -1;
+int hf_stomp_silence = -1;
+int hf_stomp_response_in = -1;
+int hf_stomp_response_to = -1;
+int hf_stomp_time = -1;
+int hf_stomp_ack_in = -1;
+int hf_stomp_ack_time = -1;
+int hf_stomp_ack_command = -1;
+int hf_stomp_acks = -1;
+int hf_stomp_acked_count = -1;
+int hf_stomp_sub_id = -1;
+int hf_stomp_sub_destination = -1;
+int hf_stomp_sub_ack_mode = -1;
+int hf_stomp_sub_selector = -1;
+int hf_stomp_subscribe_in = -1;
+int hf_stomp_unsubscribe_in = -1;
+int hf_stomp_sub_messages = -1;
+int hf_stomp_tx_begin_in = -1;
+int hf_stomp_tx_end_in = -1;
+int hf_stomp_tx_outcome = -1;
+int hf_stomp_tx_members = -1;
+int hf_stomp_tx_duration = -1;
+int hf_stomp_delivered_in = -1;
+int hf_stomp_sent_in = -1;
+int hf_stomp_transit_time = -1;
+
 gint ett_stomp = -1;
 gint ett_stomp_headers = -1;
 gint ett_stomp_header = -1;
 gint ett_stomp_body = -1;
+gint ett_stomp_session = -1;
 
 expert_field ei_stomp_header_no_colon = EI_INIT;
 expert_field ei_stomp_content_length_invalid = EI_INIT;
@@ -68,6 +96,9 @@ expert_field ei_stomp_invalid_utf8 = EI_INIT;
 expert_field ei_stomp_too_many_headers = EI_INIT;
 expert_field ei_stomp_bad_number = EI_INIT;
 expert_field ei_stomp_body_too_large = EI_INIT;
+expert_field ei_stomp_silent = EI_INIT;
+expert_field ei_stomp_never_acked = EI_INIT;
+expert_field ei_stomp_no_receipt = EI_INIT;
 
 namespace {
 struct NamedEntry {
@@ -191,9 +222,75 @@ void stomp_register_fields(void) {
                             HFILL}},
       {&hf_stomp_timestamp, {"timestamp", "stomp.timestamp", FT_UINT64, BASE_DEC, NULL, 0x0,
                              "Broker timestamp (Unix ms)", HFILL}},
+
+      // session state, all generated
+      {&hf_stomp_session_hb_client, {"Client heart-beat interval", "stomp.session.heartbeat.client",
+                                     FT_UINT32, BASE_DEC | BASE_UNIT_STRING, &units_milliseconds,
+                                     0x0, "Negotiated: the client sends something at least this "
+                                     "often (0 = no heart-beats)", HFILL}},
+      {&hf_stomp_session_hb_server, {"Server heart-beat interval", "stomp.session.heartbeat.server",
+                                     FT_UINT32, BASE_DEC | BASE_UNIT_STRING, &units_milliseconds,
+                                     0x0, "Negotiated: the server sends something at least this "
+                                     "often (0 = no heart-beats)", HFILL}},
+      {&hf_stomp_silence, {"Silence before", "stomp.silence", FT_RELATIVE_TIME, BASE_NONE, NULL,
+                           0x0, "How long this side had sent nothing before this item", HFILL}},
+      {&hf_stomp_response_in, {"Response in", "stomp.response_in", FT_FRAMENUM, BASE_NONE,
+                               FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+                               "The RECEIPT, CONNECTED or ERROR answering this frame", HFILL}},
+      {&hf_stomp_response_to, {"Response to", "stomp.response_to", FT_FRAMENUM, BASE_NONE,
+                               FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+                               "The frame (receipt request, CONNECT) this answers", HFILL}},
+      {&hf_stomp_time, {"Time", "stomp.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+                        "Seconds between request and response", HFILL}},
+      {&hf_stomp_ack_in, {"Acknowledged in", "stomp.ack_in", FT_FRAMENUM, BASE_NONE,
+                          FRAMENUM_TYPE(FT_FRAMENUM_ACK), 0x0,
+                          "The ACK or NACK for this MESSAGE", HFILL}},
+      {&hf_stomp_ack_time, {"Acknowledgement time", "stomp.ack_time", FT_RELATIVE_TIME, BASE_NONE,
+                            NULL, 0x0, "Seconds between MESSAGE and its ACK/NACK", HFILL}},
+      {&hf_stomp_ack_command, {"Acknowledged with", "stomp.ack_command", FT_STRING, BASE_NONE,
+                               NULL, 0x0, "ACK or NACK", HFILL}},
+      {&hf_stomp_acks, {"Acknowledges", "stomp.acks", FT_FRAMENUM, BASE_NONE,
+                        FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+                        "The MESSAGE this ACK/NACK names", HFILL}},
+      {&hf_stomp_acked_count, {"Messages acknowledged", "stomp.acked_count", FT_UINT32, BASE_DEC,
+                               NULL, 0x0, "Including earlier ones (cumulative ACK, client mode)",
+                               HFILL}},
+      {&hf_stomp_sub_id, {"Subscription id", "stomp.subscription.id", FT_STRING, BASE_NONE, NULL,
+                          0x0, NULL, HFILL}},
+      {&hf_stomp_sub_destination, {"Subscribed destination", "stomp.subscription.destination",
+                                   FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+      {&hf_stomp_sub_ack_mode, {"Subscription ack mode", "stomp.subscription.ack_mode", FT_STRING,
+                                BASE_NONE, NULL, 0x0, NULL, HFILL}},
+      {&hf_stomp_sub_selector, {"Subscription selector", "stomp.subscription.selector", FT_STRING,
+                                BASE_NONE, NULL, 0x0, NULL, HFILL}},
+      {&hf_stomp_subscribe_in, {"Subscribed in", "stomp.subscribe_in", FT_FRAMENUM, BASE_NONE,
+                                NULL, 0x0, "The SUBSCRIBE frame", HFILL}},
+      {&hf_stomp_unsubscribe_in, {"Unsubscribed in", "stomp.unsubscribe_in", FT_FRAMENUM,
+                                  BASE_NONE, NULL, 0x0, "The UNSUBSCRIBE frame", HFILL}},
+      {&hf_stomp_sub_messages, {"Messages delivered", "stomp.subscription.messages", FT_UINT32,
+                                BASE_DEC, NULL, 0x0, "MESSAGEs for this subscription in the capture",
+                                HFILL}},
+      {&hf_stomp_tx_begin_in, {"Transaction begun in", "stomp.transaction.begin_in", FT_FRAMENUM,
+                               BASE_NONE, NULL, 0x0, "The BEGIN frame", HFILL}},
+      {&hf_stomp_tx_end_in, {"Transaction ended in", "stomp.transaction.end_in", FT_FRAMENUM,
+                             BASE_NONE, NULL, 0x0, "The COMMIT or ABORT frame", HFILL}},
+      {&hf_stomp_tx_outcome, {"Transaction outcome", "stomp.transaction.outcome", FT_STRING,
+                              BASE_NONE, NULL, 0x0, "committed, aborted, or open", HFILL}},
+      {&hf_stomp_tx_members, {"Frames in transaction", "stomp.transaction.frames", FT_UINT32,
+                              BASE_DEC, NULL, 0x0, "SEND/ACK/NACK frames inside", HFILL}},
+      {&hf_stomp_tx_duration, {"Transaction duration", "stomp.transaction.duration",
+                               FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+      {&hf_stomp_delivered_in, {"Delivered in", "stomp.delivered_in", FT_FRAMENUM, BASE_NONE,
+                                NULL, 0x0, "A MESSAGE the broker delivered for this SEND", HFILL}},
+      {&hf_stomp_sent_in, {"Sent in", "stomp.sent_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+                           "The SEND this MESSAGE delivers", HFILL}},
+      {&hf_stomp_transit_time, {"Broker transit time", "stomp.transit_time", FT_RELATIVE_TIME,
+                                BASE_NONE, NULL, 0x0,
+                                "Seconds from the SEND into the broker to this delivery", HFILL}},
   };
 
-  static gint* ett[] = {&ett_stomp, &ett_stomp_headers, &ett_stomp_header, &ett_stomp_body};
+  static gint* ett[] = {&ett_stomp, &ett_stomp_headers, &ett_stomp_header, &ett_stomp_body,
+                        &ett_stomp_session};
 
   static ei_register_info ei[] = {
       {&ei_stomp_header_no_colon, {"stomp.expert.header_no_colon", PI_MALFORMED, PI_WARN,
@@ -240,6 +337,13 @@ void stomp_register_fields(void) {
                               "Header value is not a number", EXPFILL}},
       {&ei_stomp_body_too_large, {"stomp.expert.body_too_large", PI_MALFORMED, PI_ERROR,
                                   "No NUL within the body size limit; body cut", EXPFILL}},
+      {&ei_stomp_silent, {"stomp.expert.silent", PI_SEQUENCE, PI_WARN,
+                          "Silent longer than the negotiated heart-beat interval", EXPFILL}},
+      {&ei_stomp_never_acked, {"stomp.expert.never_acked", PI_SEQUENCE, PI_NOTE,
+                               "MESSAGE in a client-ack subscription never acknowledged in this "
+                               "capture", EXPFILL}},
+      {&ei_stomp_no_receipt, {"stomp.expert.no_receipt", PI_SEQUENCE, PI_NOTE,
+                              "Receipt requested but no RECEIPT in this capture", EXPFILL}},
   };
 
   proto_register_field_array(proto_stomp, hf, array_length(hf));

@@ -49,10 +49,39 @@ extern int hf_stomp_persistent;
 extern int hf_stomp_selector;
 extern int hf_stomp_timestamp;
 
+// session (generated)
+extern int hf_stomp_session_hb_client;
+extern int hf_stomp_session_hb_server;
+extern int hf_stomp_silence;
+extern int hf_stomp_response_in;
+extern int hf_stomp_response_to;
+extern int hf_stomp_time;
+extern int hf_stomp_ack_in;
+extern int hf_stomp_ack_time;
+extern int hf_stomp_ack_command;
+extern int hf_stomp_acks;
+extern int hf_stomp_acked_count;
+extern int hf_stomp_sub_id;
+extern int hf_stomp_sub_destination;
+extern int hf_stomp_sub_ack_mode;
+extern int hf_stomp_sub_selector;
+extern int hf_stomp_subscribe_in;
+extern int hf_stomp_unsubscribe_in;
+extern int hf_stomp_sub_messages;
+extern int hf_stomp_tx_begin_in;
+extern int hf_stomp_tx_end_in;
+extern int hf_stomp_tx_outcome;
+extern int hf_stomp_tx_members;
+extern int hf_stomp_tx_duration;
+extern int hf_stomp_delivered_in;
+extern int hf_stomp_sent_in;
+extern int hf_stomp_transit_time;
+
 extern gint ett_stomp;
 extern gint ett_stomp_headers;
 extern gint ett_stomp_header;
 extern gint ett_stomp_body;
+extern gint ett_stomp_session;
 
 extern expert_field ei_stomp_header_no_colon;
 extern expert_field ei_stomp_content_length_invalid;
@@ -71,6 +100,9 @@ extern expert_field ei_stomp_invalid_utf8;
 extern expert_field ei_stomp_too_many_headers;
 extern expert_field ei_stomp_bad_number;
 extern expert_field ei_stomp_body_too_large;
+extern expert_field ei_stomp_silent;
+extern expert_field ei_stomp_never_acked;
+extern expert_field ei_stomp_no_receipt;
 
 // How a named header's value is shown.
 enum class NamedKind : uint8_t { kString, kUint32, kUint64 };

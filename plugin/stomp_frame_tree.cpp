@@ -21,6 +21,7 @@ extern "C" {
 #include "stomp_fields.h"
 #include "stomp_format.h"
 #include "stomp_state.h"
+#include "stomp_tap.h"
 
 namespace {
 
@@ -202,12 +203,13 @@ void dissect_body(tvbuff_t* body_tvb, packet_info* pinfo, proto_tree* tree,
   const ContentType ct = split_content_type(wsc::packet_pool(pinfo), info->content_type);
   const char* const media_type = ct.type;
   const bool generic = generic_media_type(media_type);
-  // A text/* label on a body that is not UTF-8 is false (the Ruby stomp gem
-  // labels Marshal bodies text/plain): don't hand it to a text dissector.
+  // A text/* label on a body that is not printable UTF-8 is false (the Ruby
+  // stomp gem labels Marshal bodies text/plain): don't hand it to a text
+  // dissector.
   const guint blen = tvb_captured_length(body_tvb);
-  const bool false_text = media_type && std::strncmp(media_type, "text/", 5) == 0 &&
-                          !stomp::is_valid_utf8(tvb_get_ptr(body_tvb, 0, static_cast<gint>(blen)),
-                                                blen);
+  const bool false_text =
+      media_type && std::strncmp(media_type, "text/", 5) == 0 &&
+      !stomp::is_printable_utf8(tvb_get_ptr(body_tvb, 0, static_cast<gint>(blen)), blen);
   const gboolean writable = col_get_writable(pinfo->cinfo, -1);
 
   http_message_info_t message_info;
@@ -290,7 +292,34 @@ void add_named_field(proto_tree* tree, packet_info* pinfo, tvbuff_t* tvb, guint 
   }
 }
 
+void queue_tap(packet_info* pinfo, const stomp::Scan* s, const stomp_header_kv* kv, guint32 n,
+               const stomp::FrameNotes* notes, const char* cmd_text) {
+  stomp_tap_info* tap = wmem_new0(wsc::packet_pool(pinfo), stomp_tap_info);
+  tap->command = cmd_text;
+  tap->destination = first_value(kv, n, "destination");
+  if (s->command == stomp::Command::kError) tap->error_message = first_value(kv, n, "message");
+  tap->from_client = (notes && notes->direction_known) ? (notes->from_client ? 1 : 0) : -1;
+  tap->frame_bytes = s->length;
+  tap->body_bytes = s->body_len;
+  tap->receipt_time = tap->connect_time = tap->ack_time = tap->transit_time = -1;
+  if (notes) {
+    if (notes->response_to.ref.valid()) {
+      const stomp::FrameNotes* req = stomp_tracker().find(notes->response_to.ref);
+      const bool connect = req && (req->command == stomp::Command::kConnect ||
+                                   req->command == stomp::Command::kStomp);
+      (connect ? tap->connect_time : tap->receipt_time) = notes->response_to.time;
+    }
+    if (notes->acks.ref.valid()) tap->ack_time = notes->acks.time;
+    if (notes->sent_in.ref.valid()) tap->transit_time = notes->sent_in.time;
+  }
+  tap_queue_packet(stomp_tap, pinfo, tap);
+}
+
 }  // namespace
+
+double packet_time(packet_info* pinfo) {
+  return static_cast<double>(pinfo->abs_ts.secs) + pinfo->abs_ts.nsecs / 1e9;
+}
 
 void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
                          const guint8* buf, const stomp::Scan* s,
@@ -346,10 +375,14 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
     f.conn = conn;
     f.sender = stomp_sender_id(pinfo);
     f.ref = ref;
-    f.time = static_cast<double>(pinfo->abs_ts.secs) + pinfo->abs_ts.nsecs / 1e9;
+    f.time = packet_time(pinfo);
     f.command = s->command;
     f.headers = hv;
     f.header_count = n;
+    if (s->command == stomp::Command::kSend || s->command == stomp::Command::kMessage) {
+      f.body_hash = stomp::body_digest(buf + s->body_off, s->body_len);
+      f.body_len = s->body_len;
+    }
     notes = tracker.observe(f);
   }
 
@@ -443,6 +476,9 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
                            m ? m : "(no message header)");
   }
 
+  stomp_add_session_items(tvb, pinfo, st, ti, notes, &opt->session);
+  queue_tap(pinfo, s, kv, n, notes, cmd_text);
+
   // --- body -------------------------------------------------------------------
   if (s->body_off <= s->length) {
     proto_item* bl = proto_tree_add_uint64(st, hf_stomp_body_length, tvb,
@@ -483,7 +519,14 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
 }
 
 void stomp_dissect_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
-                             const stomp::Scan* s) {
+                             const stomp::Scan* s, const StompFrameOptions* opt) {
+  const stomp::FrameRef ref = stomp_next_frame_ref(pinfo);
+  stomp::Tracker& tracker = stomp_tracker();
+  const stomp::FrameNotes* notes =
+      PINFO_FD_VISITED(pinfo)
+          ? tracker.find(ref)
+          : tracker.observe_heartbeat(stomp_connection_id(pinfo), stomp_sender_id(pinfo), ref,
+                                      packet_time(pinfo));
   stomp_col_append(pinfo, "Heart-beat");
   proto_item* ti = proto_tree_add_item(tree, proto_stomp, tvb, static_cast<gint>(offset),
                                        static_cast<gint>(s->length), ENC_NA);
@@ -491,6 +534,14 @@ void stomp_dissect_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   proto_tree* st = proto_item_add_subtree(ti, ett_stomp);
   proto_tree_add_uint(st, hf_stomp_heartbeat, tvb, static_cast<gint>(offset),
                       static_cast<gint>(s->length), s->eol_count);
+  stomp_add_session_items(tvb, pinfo, st, ti, notes, &opt->session);
+
+  stomp_tap_info* tap = wmem_new0(wsc::packet_pool(pinfo), stomp_tap_info);
+  tap->command = "heart-beat";
+  tap->from_client = (notes && notes->direction_known) ? (notes->from_client ? 1 : 0) : -1;
+  tap->frame_bytes = s->length;
+  tap->receipt_time = tap->connect_time = tap->ack_time = tap->transit_time = -1;
+  tap_queue_packet(stomp_tap, pinfo, tap);
 }
 
 void stomp_dissect_junk(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,

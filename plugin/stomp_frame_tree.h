@@ -5,6 +5,7 @@
 #include "ws_compat.h"
 
 #include "stomp_frame.h"
+#include "stomp_session_tree.h"
 
 struct StompFrameOptions {
   bool dissect_body;          // hand bodies to sub-dissectors
@@ -12,13 +13,17 @@ struct StompFrameOptions {
   dissector_table_t media_types;
   heur_dissector_list_t body_heuristics;
   dissector_handle_t data_handle;
+  StompSessionOptions session;
 };
+
+// The packet's absolute time in seconds, as the Tracker wants it.
+double packet_time(packet_info* pinfo);
 
 // buf points at the first byte of the item (tvb offset `offset`).
 void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
                          const guint8* buf, const stomp::Scan* scan,
                          const StompFrameOptions* opt);
 void stomp_dissect_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
-                             const stomp::Scan* scan);
+                             const stomp::Scan* scan, const StompFrameOptions* opt);
 void stomp_dissect_junk(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
                         const stomp::Scan* scan);

@@ -22,6 +22,7 @@ extern "C" {
 #include <epan/reassemble.h>
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
+#include <epan/unit_strings.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <wsutil/wmem/wmem.h>
 }

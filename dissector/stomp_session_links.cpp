@@ -1,0 +1,201 @@
+// stomp_session_links.cpp - the Tracker's links between frames of one
+// connection: receipts and connects with their answers, subscriptions,
+// MESSAGE -> ACK/NACK, and transactions. Rules from the STOMP 1.2
+// specification; 1.0/1.1 differences noted where they apply.
+#include <algorithm>
+
+#include "stomp_session.h"
+
+namespace stomp {
+
+namespace {
+
+std::string value_of(const ObservedFrame& f, std::string_view name) {
+  const HeaderView* h = first_header(f.headers, f.header_count, name);
+  return h ? std::string(h->value) : std::string();
+}
+
+bool has(const ObservedFrame& f, std::string_view name) {
+  return first_header(f.headers, f.header_count, name) != nullptr;
+}
+
+void link(FrameNotes* request, FrameNotes* response) {
+  const double dt = std::max(0.0, response->time - request->time);
+  request->response_in = {response->self, dt};
+  response->response_to = {request->self, dt};
+}
+
+// The key an ACK/NACK uses to name a MESSAGE, by version: 1.2 the MESSAGE's
+// ack header (= ACK id), 1.1 message-id + subscription, 1.0 message-id.
+std::string ack_key_for_message(const ObservedFrame& f, Version v) {
+  if (v == Version::k12 && has(f, "ack")) return "a:" + value_of(f, "ack");
+  if (v == Version::k11) return "m:" + value_of(f, "message-id") + '\0' + value_of(f, "subscription");
+  return "m:" + value_of(f, "message-id");
+}
+
+std::string ack_key_for_ack(const ObservedFrame& f, Version v) {
+  if (v == Version::k12 || (v == Version::kUnknown && has(f, "id") && !has(f, "message-id")))
+    return "a:" + value_of(f, "id");
+  if (v == Version::k11) return "m:" + value_of(f, "message-id") + '\0' + value_of(f, "subscription");
+  return "m:" + value_of(f, "message-id");
+}
+
+}  // namespace
+
+void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n) {
+  // Any client frame may ask for a receipt.
+  if (is_client_command(f.command)) {
+    const HeaderView* r = first_header(f.headers, f.header_count, "receipt");
+    if (r) {
+      c.receipts[std::string(r->value)] = n;
+      n->receipt_requested = true;
+    }
+  }
+  if (f.command == Command::kReceipt || f.command == Command::kError) {
+    const HeaderView* rid = first_header(f.headers, f.header_count, "receipt-id");
+    if (rid) {
+      auto it = c.receipts.find(std::string(rid->value));
+      if (it != c.receipts.end()) {
+        link(it->second, n);
+        c.receipts.erase(it);
+        return;
+      }
+    }
+  }
+  if ((f.command == Command::kConnected || f.command == Command::kError) && c.pending_connect) {
+    link(c.pending_connect, n);
+    c.pending_connect = nullptr;
+  }
+}
+
+void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNotes* n) {
+  switch (f.command) {
+    case Command::kSubscribe: {
+      subscriptions_.emplace_back();
+      Subscription& s = subscriptions_.back();
+      s.conn = f.conn;
+      s.id = value_of(f, "id");
+      s.destination = value_of(f, "destination");
+      s.ack_mode = has(f, "ack") ? value_of(f, "ack") : "auto";
+      s.selector = value_of(f, "selector");
+      s.subscribe = f.ref;
+      c.subs[s.id.empty() ? "dest:" + s.destination : s.id] = &s;
+      n->subscription = &s;
+      return;
+    }
+    case Command::kUnsubscribe: {
+      const std::string key = has(f, "id") ? value_of(f, "id") : "dest:" + value_of(f, "destination");
+      auto it = c.subs.find(key);
+      if (it == c.subs.end()) return;
+      it->second->unsubscribe = f.ref;
+      n->subscription = it->second;
+      c.subs.erase(it);
+      return;
+    }
+    case Command::kMessage: {
+      // 1.1/1.2 name the subscription; 1.0 brokers may not, then the
+      // destination identifies it.
+      Subscription* s = nullptr;
+      if (has(f, "subscription")) {
+        auto it = c.subs.find(value_of(f, "subscription"));
+        if (it != c.subs.end()) s = it->second;
+      }
+      if (!s) {
+        auto it = c.subs.find("dest:" + value_of(f, "destination"));
+        if (it != c.subs.end()) s = it->second;
+      }
+      if (!s) return;
+      s->messages++;
+      n->subscription = s;
+      n->needs_ack = s->ack_mode == "client" || s->ack_mode == "client-individual";
+      return;
+    }
+    case Command::kAck:
+    case Command::kNack: {
+      if (!has(f, "subscription")) return;  // 1.2 ACKs name the message only
+      auto it = c.subs.find(value_of(f, "subscription"));
+      if (it != c.subs.end()) n->subscription = it->second;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
+  if (f.command == Command::kMessage) {
+    if (n->needs_ack) c.pending_acks[ack_key_for_message(f, n->sent_under)] = n;
+    return;
+  }
+  if (f.command != Command::kAck && f.command != Command::kNack) return;
+  auto it = c.pending_acks.find(ack_key_for_ack(f, n->sent_under));
+  if (it == c.pending_acks.end()) return;
+  FrameNotes* msg = it->second;
+  c.pending_acks.erase(it);
+  const double dt = std::max(0.0, n->time - msg->time);
+  msg->ack_in = {f.ref, dt};
+  msg->ack_command = f.command;
+  n->acks = {msg->self, dt};
+  n->acked_count = 1;
+  if (!n->subscription) n->subscription = msg->subscription;
+  // "client" mode: an ACK also acknowledges every earlier MESSAGE of the
+  // same subscription (STOMP 1.2, SUBSCRIBE ack header).
+  if (f.command == Command::kAck && msg->subscription &&
+      msg->subscription->ack_mode == "client") {
+    for (auto p = c.pending_acks.begin(); p != c.pending_acks.end();) {
+      FrameNotes* m = p->second;
+      if (m->subscription == msg->subscription && m->time <= msg->time) {
+        m->ack_in = {f.ref, std::max(0.0, n->time - m->time)};
+        m->ack_command = f.command;
+        n->acked_count++;
+        p = c.pending_acks.erase(p);
+      } else {
+        ++p;
+      }
+    }
+  }
+}
+
+void Tracker::track_transaction(Connection& c, const ObservedFrame& f, FrameNotes* n) {
+  const HeaderView* tx = first_header(f.headers, f.header_count, "transaction");
+  if (!tx) return;
+  const std::string id(tx->value);
+  switch (f.command) {
+    case Command::kBegin: {
+      transactions_.emplace_back();
+      Transaction& t = transactions_.back();
+      t.id = id;
+      t.begin = f.ref;
+      t.begin_time = f.time;
+      c.transactions[id] = &t;
+      n->transaction = &t;
+      return;
+    }
+    case Command::kCommit:
+    case Command::kAbort: {
+      auto it = c.transactions.find(id);
+      if (it == c.transactions.end()) return;
+      Transaction* t = it->second;
+      t->end = f.ref;
+      t->end_time = f.time;
+      t->outcome = f.command == Command::kCommit ? Transaction::Outcome::kCommitted
+                                                 : Transaction::Outcome::kAborted;
+      n->transaction = t;
+      c.transactions.erase(it);
+      return;
+    }
+    case Command::kSend:
+    case Command::kAck:
+    case Command::kNack: {
+      auto it = c.transactions.find(id);
+      if (it == c.transactions.end()) return;
+      it->second->members++;
+      n->transaction = it->second;
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+}  // namespace stomp

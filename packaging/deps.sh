@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# deps.sh - installs the Debian/Ubuntu packages a step needs, only when missing.
+#   packaging/deps.sh build     plugin build + tshark
+#   packaging/deps.sh test      + GoogleTest, Python, editcap, valgrind, clang (fuzzing)
+set -euo pipefail
+
+build_pkgs=(cmake g++ make pkg-config libwireshark-dev wireshark-dev tshark libglib2.0-dev libyaml-dev)
+test_pkgs=(googletest libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev util-linux)
+
+want=("${build_pkgs[@]}")
+[[ "${1:-build}" == test ]] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+((${#missing[@]} == 0)) && exit 0
+
+echo "Installing: ${missing[*]}"
+SUDO=""
+[[ $(id -u) -ne 0 ]] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# tshark's package asks whether non-root users may capture; answer for it.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections || true
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

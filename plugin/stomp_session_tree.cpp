@@ -1,0 +1,147 @@
+// stomp_session_tree.cpp - see stomp_session_tree.h.
+#include "stomp_session_tree.h"
+
+#include <cmath>
+
+#include "stomp_fields.h"
+
+namespace {
+
+nstime_t to_nstime(double seconds) {
+  nstime_t t;
+  double whole = std::floor(seconds);
+  t.secs = static_cast<time_t>(whole);
+  t.nsecs = static_cast<int>((seconds - whole) * 1e9 + 0.5);
+  if (t.nsecs >= 1000000000) {
+    t.secs++;
+    t.nsecs -= 1000000000;
+  }
+  return t;
+}
+
+proto_item* add_frame(proto_tree* tree, int hf, tvbuff_t* tvb, stomp::FrameRef ref) {
+  proto_item* it = proto_tree_add_uint(tree, hf, tvb, 0, 0, ref.num);
+  proto_item_set_generated(it);
+  return it;
+}
+
+proto_item* add_time(proto_tree* tree, int hf, tvbuff_t* tvb, double seconds) {
+  nstime_t t = to_nstime(seconds);
+  proto_item* it = proto_tree_add_time(tree, hf, tvb, 0, 0, &t);
+  proto_item_set_generated(it);
+  return it;
+}
+
+// const char* only: no temporary std::string may live in a frame that can
+// longjmp.
+proto_item* add_string(proto_tree* tree, int hf, tvbuff_t* tvb, const char* s) {
+  proto_item* it = proto_tree_add_string(tree, hf, tvb, 0, 0, s);
+  proto_item_set_generated(it);
+  return it;
+}
+
+void add_uint(proto_tree* tree, int hf, tvbuff_t* tvb, guint32 v) {
+  proto_item* it = proto_tree_add_uint(tree, hf, tvb, 0, 0, v);
+  proto_item_set_generated(it);
+}
+
+void add_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, proto_item* frame_item,
+                   const stomp::FrameNotes* n, const StompSessionOptions* opt) {
+  // STOMP 1.0 has no heart-beats; say nothing rather than "0 ms".
+  if (!n->heartbeat_negotiated ||
+      (n->version == stomp::Version::k10 && !n->heartbeat_client_ms && !n->heartbeat_server_ms))
+    return;
+  add_uint(tree, hf_stomp_session_hb_client, tvb, n->heartbeat_client_ms);
+  add_uint(tree, hf_stomp_session_hb_server, tvb, n->heartbeat_server_ms);
+  if (!n->direction_known) return;
+  const guint32 interval = n->from_client ? n->heartbeat_client_ms : n->heartbeat_server_ms;
+  if (interval == 0 || n->silence <= 0) return;
+  proto_item* si = add_time(tree, hf_stomp_silence, tvb, n->silence);
+  const double allowed = (interval + opt->heartbeat_tolerance_ms) / 1000.0;
+  if (n->silence > allowed)
+    expert_add_info_format(pinfo, frame_item ? frame_item : si, &ei_stomp_silent,
+                           "%s silent for %.3f s; negotiated heart-beat every %.3f s "
+                           "(+%.3f s tolerance)",
+                           n->from_client ? "Client" : "Server", n->silence, interval / 1000.0,
+                           opt->heartbeat_tolerance_ms / 1000.0);
+}
+
+}  // namespace
+
+void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                             proto_item* frame_item, const stomp::FrameNotes* n,
+                             const StompSessionOptions* opt) {
+  if (!n) return;
+  using stomp::Command;
+  const bool complete = PINFO_FD_VISITED(pinfo);  // the first pass has seen everything
+
+  add_heartbeat(tvb, pinfo, tree, frame_item, n, opt);
+  if (n->heartbeat) return;
+
+  // request / response
+  if (n->response_in.ref.valid()) {
+    add_frame(tree, hf_stomp_response_in, tvb, n->response_in.ref);
+    add_time(tree, hf_stomp_time, tvb, n->response_in.time);
+  }
+  if (n->response_to.ref.valid()) {
+    add_frame(tree, hf_stomp_response_to, tvb, n->response_to.ref);
+    add_time(tree, hf_stomp_time, tvb, n->response_to.time);
+  }
+
+  // subscription named by this frame
+  if (const stomp::Subscription* s = n->subscription) {
+    if (!s->id.empty()) add_string(tree, hf_stomp_sub_id, tvb, s->id.c_str());
+    if (n->command == Command::kSubscribe) {
+      add_uint(tree, hf_stomp_sub_messages, tvb, s->messages);
+      if (s->unsubscribe.valid()) add_frame(tree, hf_stomp_unsubscribe_in, tvb, s->unsubscribe);
+    } else {
+      add_frame(tree, hf_stomp_subscribe_in, tvb, s->subscribe);
+      add_string(tree, hf_stomp_sub_destination, tvb, s->destination.c_str());
+      add_string(tree, hf_stomp_sub_ack_mode, tvb, s->ack_mode.c_str());
+      if (!s->selector.empty()) add_string(tree, hf_stomp_sub_selector, tvb, s->selector.c_str());
+    }
+  }
+
+  // MESSAGE -> ACK/NACK
+  if (n->command == Command::kMessage) {
+    if (n->ack_in.ref.valid()) {
+      add_frame(tree, hf_stomp_ack_in, tvb, n->ack_in.ref);
+      add_time(tree, hf_stomp_ack_time, tvb, n->ack_in.time);
+      add_string(tree, hf_stomp_ack_command, tvb, stomp::command_name(n->ack_command));
+    } else if (n->needs_ack && complete) {
+      expert_add_info(pinfo, frame_item, &ei_stomp_never_acked);
+    }
+  }
+  if (n->acks.ref.valid()) {
+    add_frame(tree, hf_stomp_acks, tvb, n->acks.ref);
+    add_time(tree, hf_stomp_ack_time, tvb, n->acks.time);
+    add_uint(tree, hf_stomp_acked_count, tvb, n->acked_count);
+  }
+
+  // transactions
+  if (const stomp::Transaction* t = n->transaction) {
+    if (n->command != Command::kBegin) add_frame(tree, hf_stomp_tx_begin_in, tvb, t->begin);
+    if (t->end.valid() && n->command != Command::kCommit && n->command != Command::kAbort)
+      add_frame(tree, hf_stomp_tx_end_in, tvb, t->end);
+    add_string(tree, hf_stomp_tx_outcome, tvb, stomp::outcome_name(t->outcome));
+    if (n->command == Command::kBegin || n->command == Command::kCommit ||
+        n->command == Command::kAbort) {
+      add_uint(tree, hf_stomp_tx_members, tvb, t->members);
+      if (t->end.valid()) add_time(tree, hf_stomp_tx_duration, tvb, t->end_time - t->begin_time);
+    }
+  }
+
+  // broker transit
+  for (const stomp::Link& d : n->delivered_in) {
+    add_frame(tree, hf_stomp_delivered_in, tvb, d.ref);
+    add_time(tree, hf_stomp_transit_time, tvb, d.time);
+  }
+  if (n->sent_in.ref.valid()) {
+    add_frame(tree, hf_stomp_sent_in, tvb, n->sent_in.ref);
+    add_time(tree, hf_stomp_transit_time, tvb, n->sent_in.time);
+  }
+
+  if (complete && stomp::is_client_command(n->command) && !n->response_in.ref.valid() &&
+      n->receipt_requested)
+    expert_add_info(pinfo, frame_item, &ei_stomp_no_receipt);
+}

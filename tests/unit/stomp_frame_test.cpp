@@ -1,0 +1,372 @@
+// stomp_frame_test.cpp - the frame scanner on hand-made frames whose
+// correct split is known from the STOMP 1.2 specification's grammar.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "stomp_frame.h"
+
+using stomp::Command;
+using stomp::Scan;
+using stomp::ScanStatus;
+using stomp::Verdict;
+
+namespace {
+
+Scan scan(const std::string& s, bool at_end = false,
+          const stomp::ScanLimits& lim = stomp::ScanLimits()) {
+  return stomp::scan(reinterpret_cast<const uint8_t*>(s.data()), s.size(), at_end, lim);
+}
+
+std::string body_of(const std::string& s, const Scan& r) { return s.substr(r.body_off, r.body_len); }
+
+Verdict verdict(const std::string& s) {
+  return stomp::looks_like_stream_start(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+struct Header {
+  std::string name, value;
+  bool colon;
+};
+std::vector<Header> headers_of(const std::string& s, const Scan& r) {
+  std::vector<Header> out;
+  stomp::HeaderCursor c(reinterpret_cast<const uint8_t*>(s.data()), r);
+  stomp::HeaderLine h;
+  while (c.next(&h))
+    out.push_back({s.substr(h.name_off, h.name_len), s.substr(h.value_off, h.value_len), h.has_colon});
+  return out;
+}
+
+}  // namespace
+
+TEST(StompScan, SimpleFrameWithoutContentLength) {
+  std::string f = std::string("SEND\ndestination:/queue/a\n\nhello") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.command, Command::kSend);
+  EXPECT_EQ(r.length, f.size());
+  EXPECT_EQ(r.header_count, 1u);
+  EXPECT_EQ(body_of(f, r), "hello");
+  EXPECT_TRUE(r.has_nul);
+  EXPECT_EQ(r.flags, 0u);
+  auto h = headers_of(f, r);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].name, "destination");
+  EXPECT_EQ(h[0].value, "/queue/a");
+}
+
+TEST(StompScan, ContentLengthBodyMayHoldNuls) {
+  std::string body("a\0b\0\0c", 6);
+  std::string f = "MESSAGE\ncontent-length:6\ndestination:/q\n\n" + body + std::string(1, '\0');
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.command, Command::kMessage);
+  EXPECT_EQ(r.content_length, 6);
+  EXPECT_EQ(body_of(f, r), body);
+  EXPECT_EQ(r.length, f.size());
+}
+
+TEST(StompScan, CrlfLinesAndTrailingEols) {
+  std::string f = std::string("MESSAGE\r\nid:1\r\n\r\nxy") + '\0' + "\r\n\n";
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagCrlf);
+  EXPECT_EQ(body_of(f, r), "xy");
+  EXPECT_EQ(r.trailer_len, 3u);
+  EXPECT_EQ(r.length, f.size());
+  auto h = headers_of(f, r);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].value, "1");  // CR is not part of the value
+}
+
+TEST(StompScan, HeartBeats) {
+  Scan r = scan("\n");
+  EXPECT_EQ(r.status, ScanStatus::kHeartbeat);
+  EXPECT_EQ(r.length, 1u);
+  r = scan("\r\n\n\r\nCONNECTED\n\n");
+  EXPECT_EQ(r.status, ScanStatus::kHeartbeat);
+  EXPECT_EQ(r.length, 5u);
+  EXPECT_EQ(r.eol_count, 3u);
+  // a CR alone at the end: the LF may follow in the next segment
+  EXPECT_EQ(scan("\r").status, ScanStatus::kNeedMore);
+  // a CR followed by something else is not an EOL
+  EXPECT_EQ(scan("\rX").status, ScanStatus::kJunk);
+}
+
+TEST(StompScan, ManyFramesInOneBuffer) {
+  std::string one = std::string("SEND\ndestination:/q\ncontent-length:3\n\nabc") + '\0';
+  std::string buf;
+  for (int i = 0; i < 1000; i++) buf += one + (i % 7 == 0 ? "\n" : "");
+  size_t off = 0;
+  int frames = 0;
+  while (off < buf.size()) {
+    Scan r = stomp::scan(reinterpret_cast<const uint8_t*>(buf.data()) + off, buf.size() - off,
+                         false, stomp::ScanLimits());
+    ASSERT_NE(r.status, ScanStatus::kNeedMore) << "at " << off;
+    ASSERT_EQ(r.status, ScanStatus::kFrame);
+    frames++;
+    off += r.length;
+  }
+  EXPECT_EQ(frames, 1000);
+}
+
+TEST(StompScan, EveryPrefixNeedsMoreAndContentLengthGivesExactNeed) {
+  std::string f = std::string("SEND\ndestination:/q\ncontent-length:5\n\n12345") + '\0';
+  const size_t header_end = f.find("\n\n") + 2;
+  for (size_t k = 0; k < f.size(); k++) {
+    Scan r = scan(f.substr(0, k));
+    ASSERT_EQ(r.status, ScanStatus::kNeedMore) << "prefix " << k;
+    if (k >= header_end) EXPECT_EQ(r.need, f.size()) << "prefix " << k;
+  }
+  EXPECT_EQ(scan(f).status, ScanStatus::kFrame);
+}
+
+TEST(StompScan, InvalidContentLengthFallsBackToNul) {
+  for (const char* cl : {"abc", "-1", "1.5", "", "99999999999999999999999"}) {
+    std::string f = std::string("SEND\ncontent-length:") + cl + "\n\nbody" + '\0';
+    Scan r = scan(f);
+    ASSERT_EQ(r.status, ScanStatus::kFrame) << cl;
+    EXPECT_TRUE(r.flags & stomp::kFlagContentLengthInvalid) << cl;
+    EXPECT_EQ(r.content_length, -1);
+    EXPECT_EQ(body_of(f, r), "body");
+  }
+}
+
+TEST(StompScan, HugeContentLengthIsNotTrusted) {
+  std::string f = std::string("SEND\ncontent-length:4294967295\n\nbody") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagContentLengthTooLarge);
+  EXPECT_EQ(body_of(f, r), "body");
+}
+
+TEST(StompScan, SpacesAroundContentLengthAreAccepted) {
+  // STOMP 1.0 writers (Ruby stomp gem 1.1) put a blank after the colon.
+  std::string f = std::string("SEND\ncontent-length: 2 \n\nab") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.content_length, 2);
+  EXPECT_EQ(r.flags & stomp::kFlagContentLengthInvalid, 0u);
+}
+
+TEST(StompScan, FirstContentLengthWins) {
+  std::string f = std::string("SEND\ncontent-length:2\ncontent-length:9\n\nab") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.content_length, 2);
+  EXPECT_EQ(body_of(f, r), "ab");
+}
+
+TEST(StompScan, ContentLengthTooSmallIsAMismatch) {
+  std::string f = std::string("SEND\ncontent-length:2\n\nabcdef") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagContentLengthMismatch);
+  EXPECT_EQ(body_of(f, r), "abcdef");  // fell back to the NUL
+  EXPECT_EQ(r.length, f.size());
+}
+
+TEST(StompScan, ContentLengthTooSmallFollowedByFrame) {
+  // the next frame begins where the body should have ended: NUL missing
+  std::string f = std::string("SEND\ncontent-length:2\n\nabSEND\n\n") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagMissingNul);
+  EXPECT_EQ(body_of(f, r), "ab");
+  Scan next = scan(f.substr(r.length));
+  EXPECT_EQ(next.status, ScanStatus::kFrame);
+  EXPECT_EQ(next.command, Command::kSend);
+}
+
+TEST(StompScan, ContentLengthTooLargeWaitsThenEndsTruncated) {
+  std::string f = std::string("SEND\ncontent-length:100\n\nabc") + '\0';
+  Scan r = scan(f);
+  EXPECT_EQ(r.status, ScanStatus::kNeedMore);
+  EXPECT_EQ(r.need, f.find("\n\n") + 2 + 101);
+  r = scan(f, /*at_end=*/true);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagTruncated);
+}
+
+TEST(StompScan, MissingNulResynchronisesOnNextCommand) {
+  std::string f = std::string("SEND\ndestination:/a\n\nhello\nSEND\ndestination:/b\n\nworld") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagMissingNul);
+  EXPECT_EQ(body_of(f, r), "hello\n");
+  Scan next = scan(f.substr(r.length));
+  ASSERT_EQ(next.status, ScanStatus::kFrame);
+  EXPECT_EQ(body_of(f.substr(r.length), next), "world");
+}
+
+TEST(StompScan, TextBodyMentioningACommandIsNotCut) {
+  // "SEND" on a line of its own but not followed by a header line
+  std::string f = std::string("SEND\n\nplease\nSEND\nmore money\n") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.flags & stomp::kFlagMissingNul, 0u);
+  EXPECT_EQ(r.length, f.size());
+}
+
+TEST(StompScan, HeaderWithoutColon) {
+  std::string f = std::string("SEND\ndestination:/q\nnocolon\n\n") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagHeaderNoColon);
+  auto h = headers_of(f, r);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_FALSE(h[1].colon);
+  EXPECT_EQ(h[1].name, "nocolon");
+}
+
+TEST(StompScan, ColonsInValueBelongToTheValue) {
+  std::string f = std::string("MESSAGE\nmessage-id:ID:host-1:2:3\n\n") + '\0';
+  Scan r = scan(f);
+  auto h = headers_of(f, r);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].name, "message-id");
+  EXPECT_EQ(h[0].value, "ID:host-1:2:3");
+}
+
+TEST(StompScan, UnknownCommandWithHeadersIsAFlaggedFrame) {
+  std::string f = std::string("FOOBAR\nheader:x\n\n") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.command, Command::kUnknown);
+  EXPECT_TRUE(r.flags & stomp::kFlagUnknownCommand);
+  EXPECT_EQ(r.length, f.size());
+  // lower case is not STOMP either (commands are case-sensitive)
+  r = scan(std::string("message\ndestination:/q\n\nx") + '\0');
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.command, Command::kUnknown);
+}
+
+TEST(StompScan, JunkResynchronisesOnNextCommandLine) {
+  std::string f = std::string("garbage bytes\x01\x02 here\nSEND\ndestination:/q\n\nx") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kJunk);
+  EXPECT_EQ(f.substr(r.length, 5), "SEND\n");
+  // text lines that are not headers after an unknown token: junk too
+  r = scan("hello\nworld\nthis is text\n\n");
+  EXPECT_EQ(r.status, ScanStatus::kJunk);
+}
+
+TEST(StompScan, JunkKeepsAPossibleCommandPrefixAtTheEnd) {
+  std::string f("binary\x00\x01\nSEN", 12);
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kJunk);
+  EXPECT_EQ(f.substr(r.length), "SEN");
+  EXPECT_EQ(scan("SEN").status, ScanStatus::kNeedMore);
+}
+
+TEST(StompScan, HeaderSectionOverTheLimitIsJunk) {
+  stomp::ScanLimits lim;
+  lim.max_header_bytes = 1024;
+  std::string f = "SEND\nx-long:" + std::string(5000, 'a');
+  Scan r = scan(f, false, lim);
+  ASSERT_EQ(r.status, ScanStatus::kJunk);
+  EXPECT_EQ(r.junk_reason, stomp::JunkReason::kHeaderSectionTooLarge);
+  EXPECT_EQ(r.length, f.size());
+  // under the limit it waits for more
+  EXPECT_EQ(scan(f.substr(0, 1000), false, lim).status, ScanStatus::kNeedMore);
+}
+
+TEST(StompScan, NulInHeaderIsFlagged) {
+  std::string f = std::string("SEND\nna") + '\0' + "me:v\n\n" + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagNulInHeader);
+}
+
+TEST(StompScan, AtEndInsideHeadersIsTruncated) {
+  Scan r = scan("SEND\ndestination:/q\n", /*at_end=*/true);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagTruncated);
+  EXPECT_EQ(r.header_count, 1u);
+}
+
+TEST(StompScan, BodyWithoutNulIsCutAtTheLimit) {
+  stomp::ScanLimits lim;
+  lim.max_body_bytes = 100;
+  std::string f = "SEND\n\n" + std::string(500, 'x');
+  Scan r = scan(f, false, lim);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagBodyTooLarge);
+  EXPECT_EQ(r.body_len, 100u);
+}
+
+TEST(StompScan, EmptyFrameAndEmptyBody) {
+  std::string f = std::string("DISCONNECT\n\n") + '\0';
+  Scan r = scan(f);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.command, Command::kDisconnect);
+  EXPECT_EQ(r.header_count, 0u);
+  EXPECT_EQ(r.body_len, 0u);
+  std::string g = std::string("SEND\ncontent-length:0\n\n") + '\0';
+  r = scan(g);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.body_len, 0u);
+  EXPECT_EQ(r.length, g.size());
+}
+
+TEST(StompScan, AllCommandsAreRecognised) {
+  const std::pair<const char*, Command> all[] = {
+      {"CONNECT", Command::kConnect},     {"STOMP", Command::kStomp},
+      {"CONNECTED", Command::kConnected}, {"SEND", Command::kSend},
+      {"SUBSCRIBE", Command::kSubscribe}, {"UNSUBSCRIBE", Command::kUnsubscribe},
+      {"BEGIN", Command::kBegin},         {"COMMIT", Command::kCommit},
+      {"ABORT", Command::kAbort},         {"ACK", Command::kAck},
+      {"NACK", Command::kNack},           {"DISCONNECT", Command::kDisconnect},
+      {"MESSAGE", Command::kMessage},     {"RECEIPT", Command::kReceipt},
+      {"ERROR", Command::kError}};
+  for (const auto& c : all) {
+    std::string f = std::string(c.first) + "\n\n" + '\0';
+    Scan r = scan(f);
+    ASSERT_EQ(r.status, ScanStatus::kFrame) << c.first;
+    EXPECT_EQ(r.command, c.second) << c.first;
+    EXPECT_STREQ(stomp::command_name(c.second), c.first);
+    EXPECT_EQ(verdict(f), Verdict::kYes) << c.first;
+  }
+}
+
+TEST(StompHeuristic, AcceptsOnlyACommandLineFollowedByHeaderOrBlank) {
+  EXPECT_EQ(verdict("CONNECT\naccept-version:1.2\nhost:/\n\n"), Verdict::kYes);
+  EXPECT_EQ(verdict("\n\nSEND\r\ndestination:/q\r\n"), Verdict::kYes);
+  EXPECT_EQ(verdict("MESSAGE\n\n"), Verdict::kYes);
+  // ruby-stomp writes the command line on its own: undecided
+  EXPECT_EQ(verdict("SEND\n"), Verdict::kMaybe);
+  EXPECT_EQ(verdict("SEN"), Verdict::kMaybe);
+  EXPECT_EQ(verdict("CONNECT\r"), Verdict::kMaybe);
+  EXPECT_EQ(verdict("SEND\ndestin"), Verdict::kMaybe);
+  // not STOMP
+  EXPECT_EQ(verdict("CONNECT example.com:443 HTTP/1.1\r\nHost: x\r\n\r\n"), Verdict::kNo);
+  EXPECT_EQ(verdict("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), Verdict::kNo);
+  EXPECT_EQ(verdict("SEND\nhello world\n"), Verdict::kNo);
+  EXPECT_EQ(verdict("SENDER\n\n"), Verdict::kNo);
+  EXPECT_EQ(verdict("send\n\n"), Verdict::kNo);
+  EXPECT_EQ(verdict("*1\r\n$4\r\nPING\r\n"), Verdict::kNo);
+  EXPECT_EQ(verdict("EHLO example.org\r\n"), Verdict::kNo);
+  EXPECT_EQ(verdict("\n"), Verdict::kNo);
+  EXPECT_EQ(verdict(""), Verdict::kNo);
+  EXPECT_EQ(verdict(std::string("SEND\nkey:\x01value\n")), Verdict::kNo);
+}
+
+TEST(StompParse, Decimal) {
+  uint64_t v = 0;
+  auto p = [&](const char* s) {
+    return stomp::parse_decimal(reinterpret_cast<const uint8_t*>(s), strlen(s), &v);
+  };
+  EXPECT_TRUE(p("0"));
+  EXPECT_EQ(v, 0u);
+  EXPECT_TRUE(p(" 42\t"));
+  EXPECT_EQ(v, 42u);
+  EXPECT_TRUE(p("18446744073709551615"));
+  EXPECT_EQ(v, UINT64_MAX);
+  EXPECT_FALSE(p("18446744073709551616"));
+  EXPECT_FALSE(p("-1"));
+  EXPECT_FALSE(p("+1"));
+  EXPECT_FALSE(p("1 2"));
+  EXPECT_FALSE(p(""));
+  EXPECT_FALSE(p("  "));
+}
