@@ -28,7 +28,9 @@ void link(FrameNotes* request, FrameNotes* response) {
 // The key an ACK/NACK uses to name a MESSAGE, by version: 1.2 the MESSAGE's
 // ack header (= ACK id), 1.1 message-id + subscription, 1.0 message-id.
 std::string ack_key_for_message(const ObservedFrame& f, Version v) {
-  if (v == Version::k12 && has(f, "ack")) return "a:" + value_of(f, "ack");
+  // (unknown version, a capture that began mid-session: the headers decide)
+  if ((v == Version::k12 || v == Version::kUnknown) && has(f, "ack"))
+    return "a:" + value_of(f, "ack");
   if (v == Version::k11) return "m:" + value_of(f, "message-id") + '\0' + value_of(f, "subscription");
   return "m:" + value_of(f, "message-id");
 }

@@ -104,3 +104,247 @@ TEST(StompTracker, IncompleteTailSurvivesOnlyIfNothingFollows) {
   EXPECT_TRUE(t.unterminated_at(1, kServer, 22));
   EXPECT_FALSE(t.unterminated_at(2, kClient, 21));
 }
+
+// ---- links -------------------------------------------------------------------
+
+namespace {
+
+struct Session {
+  stomp::Tracker t;
+  uint32_t num = 0;
+  double now = 0;
+  const stomp::FrameNotes* frame(uint64_t conn, uint64_t sender, Command c,
+                                 std::vector<stomp::HeaderView> h = {},
+                                 const std::string& body = "", double dt = 0.010) {
+    now += dt;
+    stomp::ObservedFrame f;
+    f.conn = conn;
+    f.sender = sender;
+    f.ref = {++num, 0};
+    f.time = now;
+    f.command = c;
+    f.headers = h.data();
+    f.header_count = h.size();
+    f.body_hash = stomp::body_digest(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+    f.body_len = body.size();
+    t.activity(conn, sender, now);
+    return t.observe(f);
+  }
+  void connect(uint64_t conn, const char* version) {
+    frame(conn, kClient, Command::kConnect, {{"accept-version", "1.0,1.1,1.2"}});
+    frame(conn, kServer, Command::kConnected, {{"version", version}});
+  }
+};
+
+}  // namespace
+
+TEST(StompLinks, ReceiptAndConnectResponses) {
+  Session s;
+  const auto* connect = s.frame(1, kClient, Command::kConnect, {{"accept-version", "1.2"}});
+  const auto* connected = s.frame(1, kServer, Command::kConnected, {{"version", "1.2"}}, "", 0.5);
+  EXPECT_EQ(connect->response_in.ref.num, 2u);
+  EXPECT_NEAR(connect->response_in.time, 0.5, 1e-9);
+  EXPECT_EQ(connected->response_to.ref.num, 1u);
+  const auto* send = s.frame(1, kClient, Command::kSend, {{"destination", "/q"}, {"receipt", "r-7"}});
+  EXPECT_TRUE(send->receipt_requested);
+  s.frame(1, kClient, Command::kSend, {{"destination", "/q"}, {"receipt", "r-8"}});
+  // receipts may come back in any order; the id decides
+  const auto* r8 = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r-8"}}, "", 0.25);
+  const auto* r7 = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r-7"}}, "", 0.25);
+  EXPECT_EQ(r8->response_to.ref.num, 4u);
+  EXPECT_EQ(r7->response_to.ref.num, 3u);
+  EXPECT_EQ(send->response_in.ref.num, 6u);
+  EXPECT_NEAR(send->response_in.time, 0.010 + 0.25 + 0.25, 1e-9);
+  // an ERROR may answer a receipt too
+  const auto* sub = s.frame(1, kClient, Command::kSubscribe,
+                            {{"destination", "/bad"}, {"id", "0"}, {"receipt", "r-9"}});
+  const auto* err = s.frame(1, kServer, Command::kError, {{"receipt-id", "r-9"}, {"message", "no"}});
+  EXPECT_EQ(sub->response_in.ref, err->self);
+  // a receipt on another connection is a different receipt
+  s.frame(2, kClient, Command::kDisconnect, {{"receipt", "r-10"}});
+  const auto* other = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r-10"}});
+  EXPECT_FALSE(other->response_to.ref.valid());
+}
+
+TEST(StompLinks, AckBy12AckHeaderAnd11MessageIdAndSubscription) {
+  Session s;
+  s.connect(1, "1.2");
+  const auto* sub = s.frame(1, kClient, Command::kSubscribe,
+                            {{"destination", "/queue/a"}, {"id", "s1"}, {"ack", "client-individual"}});
+  const auto* m1 = s.frame(1, kServer, Command::kMessage,
+                           {{"subscription", "s1"}, {"message-id", "m1"}, {"ack", "A1"}, {"destination", "/queue/a"}});
+  const auto* m2 = s.frame(1, kServer, Command::kMessage,
+                           {{"subscription", "s1"}, {"message-id", "m2"}, {"ack", "A2"}, {"destination", "/queue/a"}});
+  EXPECT_TRUE(m1->needs_ack);
+  ASSERT_NE(m1->subscription, nullptr);
+  EXPECT_EQ(m1->subscription->destination, "/queue/a");
+  EXPECT_EQ(m1->subscription->ack_mode, "client-individual");
+  EXPECT_EQ(m1->subscription->subscribe, sub->self);
+  const auto* nack = s.frame(1, kClient, Command::kNack, {{"id", "A2"}}, "", 0.1);
+  EXPECT_EQ(m2->ack_in.ref, nack->self);
+  EXPECT_EQ(m2->ack_command, Command::kNack);
+  EXPECT_EQ(nack->acks.ref, m2->self);
+  EXPECT_FALSE(m1->ack_in.ref.valid());  // client-individual: not cumulative
+
+  Session v11;
+  v11.connect(5, "1.1");
+  v11.frame(5, kClient, Command::kSubscribe, {{"destination", "/queue/b"}, {"id", "7"}, {"ack", "client"}});
+  const auto* m = v11.frame(5, kServer, Command::kMessage,
+                            {{"subscription", "7"}, {"message-id", "ID:x-1"}, {"destination", "/queue/b"}});
+  const auto* ack = v11.frame(5, kClient, Command::kAck, {{"subscription", "7"}, {"message-id", "ID:x-1"}});
+  EXPECT_EQ(m->ack_in.ref, ack->self);
+  EXPECT_EQ(ack->subscription, m->subscription);
+}
+
+TEST(StompLinks, ClientModeAckIsCumulative) {
+  Session s;
+  s.connect(1, "1.2");
+  s.frame(1, kClient, Command::kSubscribe, {{"destination", "/queue/c"}, {"id", "s"}, {"ack", "client"}});
+  std::vector<const stomp::FrameNotes*> msgs;
+  for (int i = 0; i < 5; i++)
+    msgs.push_back(s.frame(1, kServer, Command::kMessage,
+                           {{"subscription", "s"}, {"message-id", "m" + std::to_string(i)},
+                            {"ack", "a" + std::to_string(i)}, {"destination", "/queue/c"}}));
+  // ACK of the 4th acknowledges the first four, not the fifth
+  const auto* ack = s.frame(1, kClient, Command::kAck, {{"id", "a3"}});
+  for (int i = 0; i < 4; i++) EXPECT_EQ(msgs[i]->ack_in.ref, ack->self) << i;
+  EXPECT_FALSE(msgs[4]->ack_in.ref.valid());
+  EXPECT_EQ(ack->acked_count, 4u);
+  EXPECT_EQ(ack->acks.ref, msgs[3]->self);
+}
+
+TEST(StompLinks, AutoModeNeedsNoAckAndUnsubscribeCloses) {
+  Session s;
+  s.connect(1, "1.2");
+  const auto* sub = s.frame(1, kClient, Command::kSubscribe, {{"destination", "/topic/t"}, {"id", "x"}});
+  const auto* m = s.frame(1, kServer, Command::kMessage, {{"subscription", "x"}, {"destination", "/topic/t"}});
+  EXPECT_FALSE(m->needs_ack);
+  EXPECT_EQ(m->subscription->ack_mode, "auto");
+  const auto* unsub = s.frame(1, kClient, Command::kUnsubscribe, {{"id", "x"}});
+  EXPECT_EQ(sub->subscription->unsubscribe, unsub->self);
+  EXPECT_EQ(sub->subscription->messages, 1u);
+  const auto* late = s.frame(1, kServer, Command::kMessage, {{"subscription", "x"}, {"destination", "/topic/t"}});
+  EXPECT_EQ(late->subscription, nullptr);
+}
+
+TEST(StompLinks, Stomp10SubscriptionWithoutIdByDestination) {
+  Session s;
+  s.frame(1, kClient, Command::kConnect, {{"login", "guest"}});
+  s.frame(1, kServer, Command::kConnected, {});
+  s.frame(1, kClient, Command::kSubscribe, {{"destination", "/queue/old"}, {"ack", "client"}});
+  const auto* m = s.frame(1, kServer, Command::kMessage, {{"destination", "/queue/old"}, {"message-id", "42"}});
+  ASSERT_NE(m->subscription, nullptr);
+  EXPECT_TRUE(m->needs_ack);
+  const auto* ack = s.frame(1, kClient, Command::kAck, {{"message-id", "42"}});
+  EXPECT_EQ(m->ack_in.ref, ack->self);
+}
+
+TEST(StompLinks, Transactions) {
+  Session s;
+  s.connect(1, "1.2");
+  const auto* begin = s.frame(1, kClient, Command::kBegin, {{"transaction", "tx1"}});
+  const auto* send = s.frame(1, kClient, Command::kSend, {{"destination", "/q"}, {"transaction", "tx1"}});
+  const auto* outside = s.frame(1, kClient, Command::kSend, {{"destination", "/q"}});
+  const auto* commit = s.frame(1, kClient, Command::kCommit, {{"transaction", "tx1"}}, "", 1.0);
+  ASSERT_NE(send->transaction, nullptr);
+  EXPECT_EQ(send->transaction->begin, begin->self);
+  EXPECT_EQ(send->transaction->end, commit->self);
+  EXPECT_EQ(send->transaction->outcome, stomp::Transaction::Outcome::kCommitted);
+  EXPECT_EQ(send->transaction->members, 1u);
+  EXPECT_EQ(outside->transaction, nullptr);
+  s.frame(1, kClient, Command::kBegin, {{"transaction", "tx2"}});
+  const auto* in2 = s.frame(1, kClient, Command::kAck, {{"id", "z"}, {"transaction", "tx2"}});
+  s.frame(1, kClient, Command::kAbort, {{"transaction", "tx2"}});
+  EXPECT_EQ(in2->transaction->outcome, stomp::Transaction::Outcome::kAborted);
+  s.frame(1, kClient, Command::kBegin, {{"transaction", "tx3"}});
+  const auto* open = s.frame(1, kClient, Command::kSend, {{"destination", "/q"}, {"transaction", "tx3"}});
+  EXPECT_EQ(open->transaction->outcome, stomp::Transaction::Outcome::kOpen);
+}
+
+TEST(StompLinks, HeartBeatNegotiationAndSilence) {
+  Session s;
+  // client can send every 1000 ms and wants every 2000 ms; server can send
+  // every 500 ms and wants every 3000 ms (1.2 spec: max of the two, 0 = none)
+  s.frame(1, kClient, Command::kConnect, {{"accept-version", "1.2"}, {"heart-beat", "1000,2000"}});
+  const auto* c = s.frame(1, kServer, Command::kConnected, {{"version", "1.2"}, {"heart-beat", "500,3000"}});
+  EXPECT_EQ(c->heartbeat_client_ms, 3000u);
+  EXPECT_EQ(c->heartbeat_server_ms, 2000u);
+  // heart-beats from the client, then a 7 s gap
+  s.t.activity(1, kClient, s.now + 2.9);
+  const auto* hb = s.t.observe_heartbeat(1, kClient, {++s.num, 0}, s.now + 2.9);
+  EXPECT_TRUE(hb->from_client);
+  EXPECT_NEAR(hb->silence, 2.9 + 0.010, 1e-6);
+  s.now += 2.9;
+  const auto* late = s.frame(1, kClient, Command::kSend, {{"destination", "/q"}}, "", 7.0);
+  EXPECT_NEAR(late->silence, 7.0, 1e-6);
+  // "0" on either side turns a direction off
+  Session off;
+  off.frame(1, kClient, Command::kConnect, {{"accept-version", "1.2"}, {"heart-beat", "0,2000"}});
+  const auto* c2 = off.frame(1, kServer, Command::kConnected, {{"version", "1.2"}, {"heart-beat", "500,3000"}});
+  EXPECT_EQ(c2->heartbeat_client_ms, 0u);
+  EXPECT_EQ(c2->heartbeat_server_ms, 2000u);
+}
+
+TEST(StompTransit, QueueDeliversEachSendOnceInOrder) {
+  Session s;
+  s.connect(1, "1.2");  // producer
+  s.connect(2, "1.2");  // consumer
+  std::vector<const stomp::FrameNotes*> sends;
+  for (int i = 0; i < 3; i++)
+    sends.push_back(s.frame(1, kClient, Command::kSend, {{"destination", "/queue/x"}}, "same"));
+  std::vector<const stomp::FrameNotes*> msgs;
+  for (int i = 0; i < 3; i++)
+    msgs.push_back(s.frame(2, kServer, Command::kMessage,
+                           {{"destination", "/queue/x"}, {"message-id", std::to_string(i)}}, "same"));
+  for (int i = 0; i < 3; i++) {
+    EXPECT_EQ(msgs[i]->sent_in.ref, sends[i]->self) << i;  // first in, first out
+    ASSERT_EQ(sends[i]->delivered_in.size(), 1u);
+    EXPECT_EQ(sends[i]->delivered_in[0].ref, msgs[i]->self);
+  }
+  EXPECT_NEAR(msgs[0]->sent_in.time, 0.030, 1e-9);
+  // a different body does not match
+  const auto* other = s.frame(2, kServer, Command::kMessage, {{"destination", "/queue/x"}}, "different");
+  EXPECT_FALSE(other->sent_in.ref.valid());
+}
+
+TEST(StompTransit, TopicFansOutPerSubscriber) {
+  Session s;
+  const auto* send = s.frame(1, kClient, Command::kSend, {{"destination", "/topic/news"}}, "hello");
+  const auto* a = s.frame(2, kServer, Command::kMessage, {{"destination", "/topic/news"}, {"subscription", "1"}}, "hello");
+  const auto* b = s.frame(3, kServer, Command::kMessage, {{"destination", "/topic/news"}, {"subscription", "1"}}, "hello");
+  EXPECT_EQ(a->sent_in.ref, send->self);
+  EXPECT_EQ(b->sent_in.ref, send->self);
+  EXPECT_EQ(send->delivered_in.size(), 2u);
+  // no delivery before the SEND happened
+  const auto* early = s.frame(4, kServer, Command::kMessage, {{"destination", "/topic/late"}}, "x");
+  s.frame(1, kClient, Command::kSend, {{"destination", "/topic/late"}}, "x");
+  EXPECT_FALSE(early->sent_in.ref.valid());
+}
+
+TEST(StompTransit, DirectAddressingCopiesToldApartByHeaders) {
+  // MCollective direct addressing: identical bodies to /queue/C.nodes, one
+  // per node, differing only in mc_identity; the broker may deliver them in
+  // any order.
+  Session s;
+  const auto* to_web = s.frame(1, kClient, Command::kSend,
+                               {{"destination", "/queue/mc.nodes"}, {"mc_identity", "web01"}}, "req");
+  const auto* to_db = s.frame(1, kClient, Command::kSend,
+                              {{"destination", "/queue/mc.nodes"}, {"mc_identity", "db01"}}, "req");
+  const auto* at_db = s.frame(3, kServer, Command::kMessage,
+                              {{"destination", "/queue/mc.nodes"}, {"mc_identity", "db01"}, {"priority", "4"}}, "req");
+  const auto* at_web = s.frame(2, kServer, Command::kMessage,
+                               {{"destination", "/queue/mc.nodes"}, {"mc_identity", "web01"}}, "req");
+  EXPECT_EQ(at_db->sent_in.ref, to_db->self);
+  EXPECT_EQ(at_web->sent_in.ref, to_web->self);
+}
+
+TEST(StompTransit, RabbitMqReplyQueueAndRedelivery) {
+  Session s;
+  const auto* send = s.frame(1, kClient, Command::kSend, {{"destination", "/reply-queue/amq.gen-Q"}}, "r");
+  // RabbitMQ delivers it as /queue/amq.gen-Q and rewrites reply-to
+  const auto* msg = s.frame(2, kServer, Command::kMessage, {{"destination", "/queue/amq.gen-Q"}}, "r");
+  EXPECT_EQ(msg->sent_in.ref, send->self);
+  const auto* again = s.frame(2, kServer, Command::kMessage,
+                              {{"destination", "/queue/amq.gen-Q"}, {"redelivered", "true"}}, "r");
+  EXPECT_FALSE(again->sent_in.ref.valid());
+}
