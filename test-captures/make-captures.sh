@@ -20,8 +20,11 @@ PACKAGES=(
   nginx-light curl    # negative capture: HTTP
   redis-server        # negative capture: Redis (redis-server, redis-cli, redis-benchmark)
   python3-aiosmtpd swaks  # negative capture: SMTP
-  openssl             # negative capture: TLS
+  openssl             # negative capture: TLS; certificates for STOMP over TLS
 )
+# Not from apt: node + npm (any recent version; node 20 was used) for the
+# STOMP-over-WebSocket client - its npm dependencies (clients/ws/package.json,
+# package-lock.json) are installed with `npm ci` into the scratch directory.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +35,10 @@ USER_PASS=cappass
 STOMP_PORT=61613              # default STOMP port (both brokers, one after the other)
 AMQ_ALT_PORT=51515            # ActiveMQ's second STOMP connector
 RMQ_ALT_PORT=12345            # RabbitMQ's second STOMP listener
+TLS_PORT=61614                # STOMP over TLS (both brokers, one after the other)
+TLS_ALT_PORT=61999            # second STOMP over TLS listener (both brokers)
+AMQ_HBGRACE_PORT=61888        # ActiveMQ STOMP connector with hbGracePeriodMultiplier=5
+RMQ_WS_PORT=15674             # RabbitMQ web_stomp (STOMP over WebSocket, path /ws)
 # private ports, away from the defaults a system broker would use (61616, 4369, 5672, 25672)
 export AMQ_OPENWIRE_PORT=46161 RMQ_EPMD_PORT=44369 RMQ_AMQP_PORT=45672 RMQ_DIST_PORT=45673
 
@@ -59,6 +66,8 @@ port_listening() { ss -Hltn "sport = :$1" | grep -q ":$1"; }
 . "$HERE/brokers/activemq.sh"
 # shellcheck source=brokers/rabbitmq.sh
 . "$HERE/brokers/rabbitmq.sh"
+# shellcheck source=brokers/tls.sh
+. "$HERE/brokers/tls.sh"
 
 TCPDUMP_PID=
 cleanup() {
@@ -69,7 +78,7 @@ cleanup() {
 trap cleanup EXIT
 
 for p in $STOMP_PORT $AMQ_ALT_PORT $RMQ_ALT_PORT $AMQ_OPENWIRE_PORT $RMQ_EPMD_PORT $RMQ_AMQP_PORT \
-         $RMQ_DIST_PORT 40080 46379 40025 40443 40999; do
+         $RMQ_DIST_PORT $TLS_PORT $TLS_ALT_PORT $AMQ_HBGRACE_PORT $RMQ_WS_PORT 40080 46379 40025 40443 40999; do
   if port_listening "$p"; then echo "port $p is already in use" >&2; exit 1; fi
 done
 
@@ -81,13 +90,16 @@ wanted() { [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]; }
 # Runs the command while tcpdump records 'tcp port <port>' on lo; keeps the
 # capture only if the command succeeded, the kernel dropped no packet and
 # check_capture.py agrees with the client log.  Up to 3 attempts.
+# A TLS key log the client wrote to $WORK/pcap/<file without .pcap>.keys is
+# kept next to the capture.
 capture() {
   local file=$1 kind=$2 broker=$3 bver=$4 port=$5; shift 5
   wanted "$file" || return 0
   local log=$WORK/logs/$file.json pcap=$WORK/pcap/$file err=$WORK/pcap/$file.tcpdump.txt attempt ok
+  local keys=$WORK/pcap/${file%.pcap}.keys
   for attempt in 1 2 3; do
     ok=1
-    rm -f "$pcap" "$log"
+    rm -f "$pcap" "$log" "$keys"
     tcpdump -i lo -s 0 -B 65536 --immediate-mode -U -Z root -w "$pcap" "tcp port $port" 2> "$err" &
     TCPDUMP_PID=$!
     local i
@@ -108,6 +120,7 @@ capture() {
   if [ $ok != 1 ]; then echo "FAILED: $file" >&2; exit 1; fi
   cp "$pcap" "$HERE/$file"
   chmod 644 "$HERE/$file"
+  if [ -f "$keys" ]; then cp "$keys" "$HERE/${file%.pcap}.keys"; chmod 644 "$HERE/${file%.pcap}.keys"; fi
   $PY - "$RECORDS/$file.record.json" "$file" "$kind" "$broker" "$bver" "$port" "$log" <<'EOF'
 import json, sys
 out, file, kind, broker, bver, port, log = sys.argv[1:]
@@ -125,21 +138,45 @@ PYS="$PY $HERE/clients/py_scenarios.py"
 RAW="$PY $HERE/clients/raw_scenarios.py"
 RB="ruby $HERE/clients/rb_scenarios.rb"
 NEG="$PY $HERE/clients/negative.py"
+WSC="$PY $HERE/clients/ws_scenarios.py"
+TLS_DIR=$WORK/tls
 
 amq_list="amq-py12-basic.pcap amq-py11-txn-51515.pcap amq-py-errors.pcap amq-py12-large.pcap
   amq-py12-1000-frames.pcap amq-py11-heartbeat.pcap amq-py-escapes.pcap amq-py-multi-topic.pcap
   amq-rb10-51515.pcap amq-rb12-escapes.pcap amq-raw-dribble.pcap amq-raw12-crlf-51515.pcap
-  amq-raw-unknown-cmd.pcap"
+  amq-raw-unknown-cmd.pcap
+  amq-py12-receipts-1000.pcap amq-py12-unacked.pcap amq-py11-unacked.pcap amq-py10-unacked.pcap
+  amq-py-transit.pcap amq-raw12-silent.pcap amq-raw12-silent-hbgrace-61888.pcap amq-raw12-hb-steady.pcap
+  amq-py12-tls-61614.pcap"
 rmq_list="rmq-py12-basic.pcap rmq-py-errors-12345.pcap rmq-py12-large-200k.pcap rmq-py11-1000-frames.pcap
   rmq-py-escapes.pcap rmq-multi-topic.pcap rmq-rb10.pcap rmq-rb11-txn-12345.pcap rmq-rb12-escapes.pcap
-  rmq-rb12-heartbeat.pcap rmq-raw-dribble-12345.pcap rmq-raw12-crlf.pcap rmq-raw-unknown-cmd.pcap"
+  rmq-rb12-heartbeat.pcap rmq-raw-dribble-12345.pcap rmq-raw12-crlf.pcap rmq-raw-unknown-cmd.pcap
+  rmq-py12-receipts-1000.pcap rmq-py12-unacked.pcap rmq-py11-unacked.pcap rmq-py10-unacked.pcap
+  rmq-py-transit.pcap rmq-raw12-silent.pcap rmq-raw12-hb-steady.pcap rmq-py12-tls-61614.pcap
+  rmq-py11-tls-61999.pcap rmq-stompjs12-ws-15674.pcap rmq-stompjs12-ws-deflate-15674.pcap"
 any_wanted() { local f; for f in "$@"; do wanted "$f" && return 0; done; return 1; }
+
+# shellcheck disable=SC2086
+if any_wanted $amq_list $rmq_list; then
+  tls_make "$TLS_DIR"      # server certificate + key for the STOMP over TLS listeners
+fi
+NODE_MODULES=
+if any_wanted rmq-stompjs12-ws-15674.pcap rmq-stompjs12-ws-deflate-15674.pcap; then
+  if ! command -v node > /dev/null || ! command -v npm > /dev/null; then echo "node and npm are needed" >&2; exit 1; fi
+  echo "== npm ci (WebSocket client dependencies) in $WORK/ws-client"
+  mkdir -p "$WORK/ws-client"
+  cp "$HERE/clients/ws/package.json" "$HERE/clients/ws/package-lock.json" "$WORK/ws-client/"
+  ( cd "$WORK/ws-client" && npm ci --no-audit --no-fund --loglevel=error ) > "$WORK/logs/npm-ci.out" 2>&1 \
+    || { cat "$WORK/logs/npm-ci.out" >&2; exit 1; }
+  NODE_MODULES=$WORK/ws-client/node_modules
+fi
 
 # ---------------------------------------------------------------- ActiveMQ
 # shellcheck disable=SC2086
 if any_wanted $amq_list; then
-  echo "== ActiveMQ $AMQ_VER on 127.0.0.1:$STOMP_PORT and :$AMQ_ALT_PORT"
-  amq_start "$WORK/activemq" "$STOMP_PORT" "$AMQ_ALT_PORT" "$USER_NAME" "$USER_PASS"
+  echo "== ActiveMQ $AMQ_VER on 127.0.0.1:$STOMP_PORT, :$AMQ_ALT_PORT, :$AMQ_HBGRACE_PORT, TLS :$TLS_PORT and :$TLS_ALT_PORT"
+  amq_start "$WORK/activemq" "$STOMP_PORT" "$AMQ_ALT_PORT" "$USER_NAME" "$USER_PASS" "$TLS_PORT" "$TLS_ALT_PORT" \
+    "$TLS_DIR" "$AMQ_HBGRACE_PORT"
   A=(activemq "$AMQ_VER")
   C=(--broker amq --user "$USER_NAME" --passcode "$USER_PASS")
   capture amq-py12-basic.pcap        stomp "${A[@]}" $STOMP_PORT  $PYS basic12     --port $STOMP_PORT "${C[@]}"
@@ -155,14 +192,26 @@ if any_wanted $amq_list; then
   capture amq-raw-dribble.pcap       stomp "${A[@]}" $STOMP_PORT  $RAW dribble     --port $STOMP_PORT "${C[@]}"
   capture amq-raw12-crlf-51515.pcap  stomp "${A[@]}" $AMQ_ALT_PORT $RAW crlf       --port $AMQ_ALT_PORT "${C[@]}"
   capture amq-raw-unknown-cmd.pcap   stomp "${A[@]}" $STOMP_PORT  $RAW unknown     --port $STOMP_PORT "${C[@]}"
+  capture amq-py12-receipts-1000.pcap stomp "${A[@]}" $STOMP_PORT $PYS receipts12  --port $STOMP_PORT "${C[@]}"
+  capture amq-py12-unacked.pcap      stomp "${A[@]}" $STOMP_PORT  $PYS unacked12   --port $STOMP_PORT "${C[@]}"
+  capture amq-py11-unacked.pcap      stomp "${A[@]}" $STOMP_PORT  $PYS unacked11   --port $STOMP_PORT "${C[@]}"
+  capture amq-py10-unacked.pcap      stomp "${A[@]}" $STOMP_PORT  $PYS unacked10   --port $STOMP_PORT "${C[@]}"
+  capture amq-py-transit.pcap        stomp "${A[@]}" $STOMP_PORT  $PYS transit     --port $STOMP_PORT "${C[@]}"
+  capture amq-raw12-silent.pcap      stomp "${A[@]}" $STOMP_PORT  $RAW silent      --port $STOMP_PORT "${C[@]}"
+  capture amq-raw12-silent-hbgrace-61888.pcap stomp "${A[@]}" $AMQ_HBGRACE_PORT \
+                                                                  $RAW silent      --port $AMQ_HBGRACE_PORT "${C[@]}"
+  capture amq-raw12-hb-steady.pcap   stomp "${A[@]}" $STOMP_PORT  $RAW steady      --port $STOMP_PORT "${C[@]}"
+  capture amq-py12-tls-61614.pcap    stomp "${A[@]}" $TLS_PORT    $PYS tls12       --port $TLS_PORT "${C[@]}" \
+    --tls-ca "$TLS_DIR/cert.pem" --keylog "$WORK/pcap/amq-py12-tls-61614.keys"
   amq_stop
 fi
 
 # ---------------------------------------------------------------- RabbitMQ
 # shellcheck disable=SC2086
 if any_wanted $rmq_list; then
-  echo "== RabbitMQ $RMQ_VER on 127.0.0.1:$STOMP_PORT and :$RMQ_ALT_PORT"
-  rmq_start "$WORK/rabbitmq" "$STOMP_PORT" "$RMQ_ALT_PORT" "$USER_NAME" "$USER_PASS"
+  echo "== RabbitMQ $RMQ_VER on 127.0.0.1:$STOMP_PORT and :$RMQ_ALT_PORT, TLS :$TLS_PORT and :$TLS_ALT_PORT, WebSocket :$RMQ_WS_PORT"
+  rmq_start "$WORK/rabbitmq" "$STOMP_PORT" "$RMQ_ALT_PORT" "$USER_NAME" "$USER_PASS" "$TLS_PORT" "$TLS_ALT_PORT" \
+    "$TLS_DIR" "$RMQ_WS_PORT"
   R=(rabbitmq "$RMQ_VER")
   C=(--broker rmq --user "$USER_NAME" --passcode "$USER_PASS")
   capture rmq-py12-basic.pcap        stomp "${R[@]}" $STOMP_PORT   $PYS basic12    --port $STOMP_PORT "${C[@]}"
@@ -178,6 +227,22 @@ if any_wanted $rmq_list; then
   capture rmq-raw-dribble-12345.pcap stomp "${R[@]}" $RMQ_ALT_PORT $RAW dribble    --port $RMQ_ALT_PORT "${C[@]}"
   capture rmq-raw12-crlf.pcap        stomp "${R[@]}" $STOMP_PORT   $RAW crlf       --port $STOMP_PORT "${C[@]}"
   capture rmq-raw-unknown-cmd.pcap   stomp "${R[@]}" $STOMP_PORT   $RAW unknown    --port $STOMP_PORT "${C[@]}"
+  capture rmq-py12-receipts-1000.pcap stomp "${R[@]}" $STOMP_PORT  $PYS receipts12 --port $STOMP_PORT "${C[@]}"
+  capture rmq-py12-unacked.pcap      stomp "${R[@]}" $STOMP_PORT   $PYS unacked12  --port $STOMP_PORT "${C[@]}"
+  capture rmq-py11-unacked.pcap      stomp "${R[@]}" $STOMP_PORT   $PYS unacked11  --port $STOMP_PORT "${C[@]}"
+  capture rmq-py10-unacked.pcap      stomp "${R[@]}" $STOMP_PORT   $PYS unacked10  --port $STOMP_PORT "${C[@]}"
+  capture rmq-py-transit.pcap        stomp "${R[@]}" $STOMP_PORT   $PYS transit    --port $STOMP_PORT "${C[@]}"
+  capture rmq-raw12-silent.pcap      stomp "${R[@]}" $STOMP_PORT   $RAW silent     --port $STOMP_PORT "${C[@]}"
+  capture rmq-raw12-hb-steady.pcap   stomp "${R[@]}" $STOMP_PORT   $RAW steady     --port $STOMP_PORT "${C[@]}"
+  capture rmq-py12-tls-61614.pcap    stomp "${R[@]}" $TLS_PORT     $PYS tls12      --port $TLS_PORT "${C[@]}" \
+    --tls-ca "$TLS_DIR/cert.pem" --keylog "$WORK/pcap/rmq-py12-tls-61614.keys"
+  capture rmq-py11-tls-61999.pcap    stomp "${R[@]}" $TLS_ALT_PORT $PYS tls11      --port $TLS_ALT_PORT "${C[@]}" \
+    --tls-ca "$TLS_DIR/cert.pem" --keylog "$WORK/pcap/rmq-py11-tls-61999.keys"
+  capture rmq-stompjs12-ws-15674.pcap stomp "${R[@]}" $RMQ_WS_PORT $WSC basic     --port $RMQ_WS_PORT "${C[@]}" \
+    --node-path "$NODE_MODULES"
+  capture rmq-stompjs12-ws-deflate-15674.pcap stomp "${R[@]}" $RMQ_WS_PORT \
+                                                                  $WSC deflate   --port $RMQ_WS_PORT "${C[@]}" \
+    --node-path "$NODE_MODULES"
   rmq_stop
 fi
 

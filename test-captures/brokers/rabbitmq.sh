@@ -1,12 +1,14 @@
 # shellcheck shell=bash
 # Sourced by make-captures.sh.  A private RabbitMQ node (Debian package
-# "rabbitmq-server", /usr/lib/rabbitmq/bin) with the rabbitmq_stomp plugin,
+# "rabbitmq-server", /usr/lib/rabbitmq/bin) with the rabbitmq_stomp and
+# rabbitmq_web_stomp plugins,
 # started as a child of the calling shell.  Everything lives in a scratch
 # directory: rabbitmq.conf (from rabbitmq.conf.in), advanced.config,
 # enabled_plugins, mnesia, logs, $HOME (Erlang cookie).  It uses its own epmd
 # on a private port (44369, also our child), so no system-wide epmd is touched.
 #
-#   rmq_start <dir> <stomp-port> <stomp-port-2> <user> <passcode>
+#   rmq_start <dir> <stomp-port> <stomp-port-2> <user> <passcode> <tls-port> <tls-port-2> <tls-dir> <ws-port>
+#       (<tls-dir> from tls_make in brokers/tls.sh)
 #       -> sets RMQ_PID (the rabbitmq-server script) and RMQ_EPMD_PID
 #   rmq_stop
 
@@ -39,7 +41,7 @@ rmq_env() {
 }
 
 rmq_start() {
-  local dir=$1 p1=$2 p2=$3 user=$4 pass=$5
+  local dir=$1 p1=$2 p2=$3 user=$4 pass=$5 tp1=$6 tp2=$7 tlsdir=$8 wsport=$9
   RMQ_DIR=$dir
   mkdir -p "$dir/home" "$dir/mnesia" "$dir/log"
   (
@@ -47,6 +49,8 @@ rmq_start() {
     : > "$RABBITMQ_CONF_ENV_FILE"
     sed -e "s/@RMQ_PORT1@/$p1/" -e "s/@RMQ_PORT2@/$p2/" -e "s/@RMQ_AMQP_PORT@/$RABBITMQ_NODE_PORT/" \
         -e "s/@RMQ_USER@/$user/" -e "s/@RMQ_PASS@/$pass/" \
+        -e "s/@RMQ_TLS_PORT1@/$tp1/" -e "s/@RMQ_TLS_PORT2@/$tp2/" -e "s|@RMQ_TLS_DIR@|$tlsdir|" \
+        -e "s/@RMQ_WS_PORT@/$wsport/" \
         "$RMQ_TEMPLATE_DIR/rabbitmq.conf.in" > "$RABBITMQ_CONFIG_FILE"
     # keep Erlang distribution on loopback too
     echo "[{kernel, [{inet_dist_use_interface, {127,0,0,1}}]}]." > "$RABBITMQ_ADVANCED_CONFIG_FILE"
@@ -57,7 +61,7 @@ rmq_start() {
   ) > "$dir/epmd.out" 2>&1 &
   RMQ_EPMD_PID=$!
   sleep 1
-  ( rmq_env "$dir"; /usr/lib/rabbitmq/bin/rabbitmq-plugins --offline enable rabbitmq_stomp ) \
+  ( rmq_env "$dir"; /usr/lib/rabbitmq/bin/rabbitmq-plugins --offline enable rabbitmq_stomp rabbitmq_web_stomp ) \
     > "$dir/plugins.out" 2>&1 || { cat "$dir/plugins.out" >&2; rmq_stop; return 1; }
   (
     rmq_env "$dir"
@@ -70,7 +74,8 @@ rmq_start() {
       echo "RabbitMQ died; see $dir/rabbitmq.out" >&2; tail -30 "$dir/rabbitmq.out" >&2
       RMQ_PID=; rmq_stop; return 1
     fi
-    if port_listening "$p1" && port_listening "$p2"; then
+    if port_listening "$p1" && port_listening "$p2" && port_listening "$tp1" && port_listening "$tp2" \
+       && port_listening "$wsport"; then
       return 0
     fi
     sleep 1

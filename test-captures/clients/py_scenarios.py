@@ -20,7 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 
 import stomp  # noqa: E402
-from stompcap import pystomp_connection, wait_closed, write_log, load_ruby_log  # noqa: E402
+from stompcap import pystomp_connection, pystomp_tls_keylog, wait_closed, write_log, load_ruby_log  # noqa: E402
+import threading  # noqa: E402
 
 CLIENT = "python3-stomp %d.%d.%d" % tuple(stomp.__version__)
 
@@ -53,10 +54,18 @@ class Ctx:
         self.passcode = args.passcode
         self.vhost = "/" if args.broker == "rmq" else None
         self.conns = []      # (rec, check)
+        self.tls_ca = args.tls_ca
+        self.keylog = args.keylog
+        if self.keylog:
+            if os.path.exists(self.keylog):
+                os.unlink(self.keylog)
+            pystomp_tls_keylog(self.keylog)
+        # queue names that must not see leftovers of an earlier (failed) attempt
+        self.run_tag = "%x" % (int(time.time() * 1000) & 0xffffff)
 
     def conn(self, version, label, heartbeats=(0, 0)):
         c, rec, check = pystomp_connection(version, self.port, label, heartbeats=heartbeats,
-                                           vhost=self.vhost)
+                                           vhost=self.vhost, tls_ca=self.tls_ca)
         self.conns.append((rec, check))
         return c, rec
 
@@ -365,6 +374,327 @@ def sc_multi(ctx):
                             "connections; all three DISCONNECT with receipts." % (topic, producer_desc))
 
 
+# ---------------------------------------------------------------------------
+# Receipts, acknowledgements, broker transit, TLS (added with the second set
+# of captures)
+# ---------------------------------------------------------------------------
+
+def sc_receipts12(ctx):
+    """1000 SENDs, each with its own receipt, written without waiting; all
+    RECEIPTs are collected before the DISCONNECT."""
+    c, rec = ctx.conn("1.2", "receipts12")
+    ctx.connect(c, rec, "1.2")
+    # nothing is sent to the subscribed queue, and nobody subscribes to the
+    # queue the SENDs go to (RabbitMQ would copy each SEND's receipt header
+    # into the MESSAGE it delivers)
+    sub_q = "/queue/%s-py12-receipts-idle" % ctx.broker
+    dest = "/queue/%s-py12-receipts" % ctx.broker
+    c.subscribe(sub_q, id="sub-idle", ack="auto", headers={"receipt": "rcpt-sub"})
+    rec.wait_receipt("rcpt-sub")
+    n = 1000
+    max_outstanding = 0
+    for i in range(1, n + 1):
+        c.send(dest, b"receipt test %04d" % i, headers={"receipt": "rcpt-%04d" % i})
+        # receipts asked for so far (SUBSCRIBE's included) minus RECEIPTs read so far
+        max_outstanding = max(max_outstanding, i + 1 - rec.count("RECEIPT"))
+    rec.wait_for(lambda: rec.count("RECEIPT") >= n + 1, 120, "%d RECEIPTs" % n)
+    time.sleep(0.3)
+    ctx.disconnect(c, rec, "rcpt-disc")
+    requested = [f["headers"]["receipt"] for f in rec.sent if "receipt" in f["headers"]]
+    answered = [f["headers"]["receipt-id"] for f in rec.received if f["command"] == "RECEIPT"]
+    unanswered = [r for r in requested if r not in set(answered)]
+    unexpected = [r for r in answered if r not in set(requested)]
+    if unanswered or unexpected or len(answered) != len(set(answered)):
+        raise RuntimeError("receipts: unanswered %s unexpected %s" % (unanswered[:5], unexpected[:5]))
+    rec.extra["receipts"] = {"requested": len(requested), "answered": len(answered), "unanswered": unanswered,
+                             "in_order": answered == requested, "max_outstanding": max_outstanding}
+    return dict(stomp_version="1.2",
+                description="STOMP 1.2, one connection: SUBSCRIBE (ack:auto) to %s with receipt rcpt-sub; 1000 SENDs "
+                            "to %s (nobody subscribed there, so no MESSAGE) with 17-byte bodies, each with a unique "
+                            "receipt rcpt-0001..rcpt-1000, written back to back without waiting for RECEIPTs "
+                            "(pipelined: up to %d receipts were outstanding, as seen by the client; python3-stomp "
+                            "does not set TCP_NODELAY, so SENDs share TCP segments); the client collects all 1000 "
+                            "RECEIPTs, then DISCONNECT with receipt rcpt-disc. The connection's 'receipts' field "
+                            "says which receipt ids came back (all of them%s)."
+                            % (sub_q, dest, max_outstanding, ", in the order requested" if answered == requested
+                               else ", not in the order requested"))
+
+
+def annotate_acks(rec):
+    """Mark every received MESSAGE of a client/client-individual subscription
+    with how the client acknowledged it (from the frames the client wrote):
+      acked_by        "ACK" | "NACK" | null (never acknowledged)
+      ack_sent_index  index in this connection's 'sent' list of the ACK/NACK
+                      frame that acknowledged it (null if none)
+      ack_cumulative  true if that frame named a later message of an ack:client
+                      subscription (cumulative acknowledgement), false if it
+                      named this very message, null if not acknowledged
+    Matching: 1.2 ACK/NACK id = MESSAGE ack; 1.1 message-id (+ subscription);
+    1.0 message-id."""
+    modes = {}
+    for f in rec.sent:
+        if f["command"] == "SUBSCRIBE":
+            modes[f["headers"].get("id") or f["headers"]["destination"]] = f["headers"].get("ack", "auto")
+    msgs = [f for f in rec.received if f["command"] == "MESSAGE"]
+
+    def sub_of(m):
+        return m["headers"].get("subscription") or m["headers"]["destination"]
+
+    for m in msgs:
+        if modes.get(sub_of(m), "auto") in ("client", "client-individual"):
+            m.update(acked_by=None, ack_sent_index=None, ack_cumulative=None)
+    for i, a in enumerate(rec.sent):
+        if a["command"] not in ("ACK", "NACK"):
+            continue
+        h = a["headers"]
+        if rec.version == "1.2":
+            hit = [m for m in msgs if m["headers"].get("ack") == h["id"]]
+        else:
+            hit = [m for m in msgs if m["headers"].get("message-id") == h["message-id"]
+                   and ("subscription" not in h or m["headers"].get("subscription") == h["subscription"])]
+        if len(hit) != 1:
+            raise RuntimeError("%s: %s matches %d messages" % (rec.label, a["command"], len(hit)))
+        target = hit[0]
+        if target.get("acked_by") is not None:
+            raise RuntimeError("%s: message acknowledged twice" % rec.label)
+        target.update(acked_by=a["command"], ack_sent_index=i, ack_cumulative=False)
+        if modes[sub_of(target)] == "client":
+            for m in msgs[:msgs.index(target)]:
+                if sub_of(m) == sub_of(target) and m["acked_by"] is None:
+                    m.update(acked_by=a["command"], ack_sent_index=i, ack_cumulative=True)
+
+
+def sc_unacked(ctx, version):
+    """Messages deliberately left unacknowledged, NACKed, and a cumulative ACK."""
+    c, rec = ctx.conn(version, "unacked" + version.replace(".", ""))
+    ctx.connect(c, rec, version)
+    v = version.replace(".", "")
+    qi = "/queue/%s-py%s-unacked-ci-%s" % (ctx.broker, v, ctx.run_tag)
+    qc = "/queue/%s-py%s-unacked-cl-%s" % (ctx.broker, v, ctx.run_tag)
+
+    def ack(m, sub, nack=False, receipt=None):
+        if version == "1.2":
+            ident, kw = m["headers"]["ack"], {}
+        elif version == "1.1":
+            ident, kw = m["headers"]["message-id"], {"subscription": sub}
+        else:
+            ident, kw = m["headers"]["message-id"], {}
+        (c.nack if nack else c.ack)(ident, receipt=receipt, **kw)
+        if receipt:
+            rec.wait_receipt(receipt)
+
+    def msgs_of(q):
+        return [f for f in messages(rec) if f["headers"]["destination"] == q]
+
+    if version != "1.0":
+        c.subscribe(qi, id="sub-ci", ack="client-individual", headers={"receipt": "r-sub-ci"})
+        rec.wait_receipt("r-sub-ci")
+        c.subscribe(qc, id="sub-cl", ack="client", headers={"receipt": "r-sub-cl"})
+        rec.wait_receipt("r-sub-cl")
+    else:
+        # 1.0: no subscription id, ack:client only (ACK by message-id)
+        c.subscribe(qc, id=None, ack="client", headers={"receipt": "r-sub-cl"})
+        rec.wait_receipt("r-sub-cl")
+    extra = ""
+    if version != "1.0":
+        for i in range(1, 6):
+            c.send(qi, b"client-individual message %d" % i)
+        rec.wait_for(lambda: len(msgs_of(qi)) >= 5, 30, "5 MESSAGEs on sub-ci")
+        mi = msgs_of(qi)
+        ack(mi[0], "sub-ci")
+        ack(mi[1], "sub-ci", nack=True, receipt="r-nack-ci-2")
+        ack(mi[2], "sub-ci", receipt="r-ack-ci-3")
+        if ctx.broker == "rmq":
+            # RabbitMQ requeues the NACKed message and redelivers it to us at once;
+            # that redelivery is never acknowledged either
+            rec.wait_for(lambda: len(msgs_of(qi)) >= 6, 30, "redelivery")
+            extra = (" RabbitMQ requeues the NACKed message and redelivers it at once (6th MESSAGE on sub-ci, "
+                     "redelivered:true), which the client never acknowledges.")
+        else:
+            extra = " ActiveMQ does not redeliver the NACKed message."
+    for i in range(1, 6):
+        c.send(qc, b"client message %d" % i)
+    rec.wait_for(lambda: len(msgs_of(qc)) >= 5, 30, "5 MESSAGEs on sub-cl")
+    mc = msgs_of(qc)
+    if version == "1.0":
+        ack(mc[0], None)                            # names message 1
+        ack(mc[2], None, receipt="r-ack-cl-3")      # cumulative: covers message 2 too
+    else:
+        ack(mc[2], "sub-cl", receipt="r-ack-cl-3")  # cumulative: covers messages 1-3
+    time.sleep(0.5)
+    n_expected = (5 if version == "1.0" else 10 + (ctx.broker == "rmq"))
+    if len(messages(rec)) != n_expected:
+        raise RuntimeError("%d MESSAGEs, expected %d" % (len(messages(rec)), n_expected))
+    ctx.disconnect(c, rec, "r-disc")
+    annotate_acks(rec)
+    how = {"1.2": "ACK/NACK with id = the MESSAGE's ack header",
+           "1.1": "ACK/NACK with message-id + subscription",
+           "1.0": "ACK with message-id"}[version]
+    if version == "1.0":
+        what = ("SUBSCRIBE (no id, ack:client) to %s with receipt; 5 SENDs; the 5 MESSAGEs; ACK of message 1, "
+                "then ACK of message 3 with receipt (cumulative: acknowledges message 2 too); messages 4 and 5 "
+                "are never acknowledged." % qc)
+    else:
+        what = ("SUBSCRIBE id sub-ci ack:client-individual to %s and id sub-cl ack:client to %s, with receipts; "
+                "5 SENDs to each. sub-ci: ACK message 1, NACK message 2 (receipt), ACK message 3 (receipt), "
+                "messages 4 and 5 never acknowledged.%s sub-cl: one ACK naming message 3 (receipt) - cumulative, "
+                "it acknowledges messages 1-3 - messages 4 and 5 never acknowledged." % (qi, qc, extra))
+    return dict(stomp_version=version,
+                description="STOMP %s, one connection, acknowledgement bookkeeping (%s): %s Then DISCONNECT with "
+                            "receipt (the broker takes back the unacknowledged messages). Every MESSAGE of these "
+                            "subscriptions carries acked_by / ack_sent_index / ack_cumulative (README), derived "
+                            "from the frames the client wrote." % (version, how, what))
+
+
+def sc_transit(ctx):
+    """2 producers, 3 consumers, concurrent: topic fan-out, a queue, and a
+    queue with 2 competing consumers; unique x-seq on every SEND, repeated
+    bodies."""
+    topic = "/topic/%s-transit" % ctx.broker
+    qa = "/queue/%s-transit-a-%s" % (ctx.broker, ctx.run_tag)
+    qb = "/queue/%s-transit-b-%s" % (ctx.broker, ctx.run_tag)
+    consumers = []
+    for version, label, subs in (("1.2", "consumer-1", ((topic, "sub-t"), (qb, "sub-b"))),
+                                 ("1.1", "consumer-2", ((topic, "sub-t"), (qb, "sub-b"))),
+                                 ("1.2", "consumer-3", ((qa, "sub-a"),))):
+        c, rec = ctx.conn(version, label)
+        ctx.connect(c, rec, version)
+        for dest, sid in subs:
+            c.subscribe(dest, id=sid, ack="auto", headers={"receipt": "r-" + sid})
+            rec.wait_receipt("r-" + sid)
+        consumers.append((c, rec))
+    # deliberately repeated bodies (several x-seq values share one body)
+    bodies = [b"tick", b"tock", b"same body, different x-seq", b"tick"]
+    plan = {"producer-1": ("1.2", 1000, (topic, qa)), "producer-2": ("1.1", 2000, (qb, topic))}
+    producers = []
+    for label, (version, base, dests) in plan.items():
+        c, rec = ctx.conn(version, label)
+        ctx.connect(c, rec, version)
+        producers.append((c, rec, base, dests))
+    n = 20
+    errors = []
+
+    def produce(c, rec, base, dests):
+        try:
+            for i in range(n):
+                body = bodies[i % len(bodies)] if i % 5 != 4 else b"unique body %d" % (base + i)
+                c.send(dests[i % 2], body, content_type="text/plain", headers={"x-seq": str(base + i)})
+                time.sleep(0.005)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=produce, args=p) for p in producers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    # MESSAGEs expected per destination: the topic's 20 SENDs reach 2 consumers
+    want = {topic: 2 * n, qa: n // 2, qb: n // 2}
+
+    def count(dest):
+        return sum(1 for _, r in consumers for f in messages(r) if f["headers"]["destination"] == dest)
+
+    deadline = time.monotonic() + 60
+    while any(count(d) < k for d, k in want.items()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    got = {d: count(d) for d in want}
+    if got != want:
+        raise RuntimeError("transit: got %s want %s" % (got, want))
+    for c, r in consumers:
+        ctx.disconnect(c, r, "r-disc")
+    for c, r, _, _ in producers:
+        ctx.disconnect(c, r, "r-disc")
+    # ground truth: every SEND and the MESSAGEs carrying its x-seq
+    deliveries = {}
+    for _, r in consumers:
+        for f in messages(r):
+            deliveries.setdefault(f["headers"]["x-seq"], []).append(
+                {"client_port": r.client_port, "subscription": f["headers"]["subscription"],
+                 "body_sha1": f["body_sha1"]})
+    transit = []
+    for c, r, _, _ in producers:
+        for f in r.sent:
+            if f["command"] != "SEND":
+                continue
+            xs = f["headers"]["x-seq"]
+            d = deliveries.pop(xs, [])
+            if any(x["body_sha1"] != f["body_sha1"] for x in d):
+                raise RuntimeError("x-seq %s: body changed in transit" % xs)
+            transit.append({"x_seq": xs, "producer_port": r.client_port, "destination": f["headers"]["destination"],
+                            "body_sha1": f["body_sha1"],
+                            "delivered_to": [{"client_port": x["client_port"], "subscription": x["subscription"]}
+                                             for x in d]})
+    if deliveries:
+        raise RuntimeError("MESSAGEs with unknown x-seq: %s" % sorted(deliveries))
+    transit.sort(key=lambda t: int(t["x_seq"]))
+    split = {r.label: 0 for _, r in consumers[:2]}
+    label_of = {r.client_port: r.label for _, r in consumers}
+    for t in transit:
+        if t["destination"] == qb:
+            split[label_of[t["delivered_to"][0]["client_port"]]] += 1
+    ctx.extra["transit"] = transit
+    return dict(stomp_version="mixed",
+                description="Broker transit, 5 concurrent connections. Consumers: consumer-1 (STOMP 1.2) and "
+                            "consumer-2 (1.1) each SUBSCRIBE to the topic %s (sub-t) and to the queue %s (sub-b, "
+                            "so they compete for its messages; this run: %s); consumer-3 (1.2) SUBSCRIBEs to the queue "
+                            "%s (sub-a); all ack:auto, with receipts. Then producer-1 (1.2) and producer-2 (1.1) "
+                            "send 20 SENDs each at the same time (two threads, 5 ms apart): producer-1 alternates "
+                            "topic / queue A (x-seq 1000-1019), producer-2 queue B / topic (x-seq 2000-2019). Every "
+                            "SEND has a unique x-seq header, which the brokers copy into the MESSAGE; bodies repeat "
+                            "on purpose ('tick', 'tock', 'same body, different x-seq', 'tick', then 'unique body "
+                            "<x-seq>'), so a SEND->MESSAGE matcher cannot go by body alone. 60 MESSAGEs: each topic "
+                            "SEND twice (consumer-1 and -2), each queue SEND once. All connections DISCONNECT with "
+                            "receipts. 'transit' lists every SEND (x-seq, producer port, destination, body sha1) and "
+                            "the connections/subscriptions that received it."
+                            % (topic, qb, ", ".join("%s got %d" % kv for kv in split.items()), qa))
+
+
+def sc_tls(ctx, version):
+    """A STOMP session over TLS (key log written for Wireshark)."""
+    if not ctx.tls_ca or not ctx.keylog:
+        raise RuntimeError("tls scenario needs --tls-ca and --keylog")
+    c, rec = ctx.conn(version, "tls" + version.replace(".", ""))
+    ctx.connect(c, rec, version)
+    sock = c.transport.socket
+    tls = {"tls_version": sock.version(), "tls_cipher": sock.cipher()[0]}
+    q = "/queue/%s-py-tls-%s" % (ctx.broker, ctx.run_tag)
+    c.subscribe(q, id="sub-tls", ack="client-individual", headers={"receipt": "r-sub"})
+    rec.wait_receipt("r-sub")
+    big = TEXT_200K[:40000]        # spans several TLS records (max 16 KiB of plaintext each)
+    c.send(q, b"Hello over TLS!", content_type="text/plain", headers={"receipt": "r-text"})
+    rec.wait_receipt("r-text")
+    c.send(q, BIN_1024, content_type="application/octet-stream", headers={"receipt": "r-bin"})
+    rec.wait_receipt("r-bin")
+    c.send(q, big, content_type="text/plain", headers={"receipt": "r-big"})
+    rec.wait_receipt("r-big")
+    rec.wait_count("MESSAGE", 3)
+    for m in messages(rec):
+        if version == "1.2":
+            c.ack(m["headers"]["ack"])
+        else:
+            c.ack(m["headers"]["message-id"], "sub-tls")
+    c.unsubscribe(id="sub-tls", headers={"receipt": "r-unsub"})
+    rec.wait_receipt("r-unsub")
+    ctx.disconnect(c, rec, "r-disc")
+    ctx.extra.update(transport="tls", keylog=os.path.basename(ctx.keylog), **tls)
+    return dict(stomp_version=version,
+                description="STOMP %s over TLS (%s, %s; self-signed server certificate made by brokers/tls.sh, "
+                            "verified by the client; no client certificate). The TLS session keys are in the NSS "
+                            "key log '%s' next to the capture (tshark -o tls.keylog_file:%s). Inside: CONNECT, "
+                            "SUBSCRIBE ack:client-individual with receipt, SEND text with receipt, SEND 1024-byte "
+                            "binary body (NULs, content-length) with receipt, SEND 40000-byte text body (spans "
+                            "several TLS records) with receipt, the 3 MESSAGEs (%s), an ACK for each, UNSUBSCRIBE "
+                            "with receipt, DISCONNECT with receipt; close_notify alerts both ways, then the TCP close. Wireshark "
+                            "4.0 recognises TLS on this port by itself (TLS heuristics)."
+                            % (version, tls["tls_version"], tls["tls_cipher"], os.path.basename(ctx.keylog),
+                               os.path.basename(ctx.keylog),
+                               "RabbitMQ copies each SEND's receipt into its MESSAGE" if ctx.broker == "rmq"
+                               else "ActiveMQ"))
+
+
 SCENARIOS = {
     "basic12": sc_basic12,
     "txn11": sc_txn11,
@@ -376,6 +706,13 @@ SCENARIOS = {
     "heartbeat12": lambda ctx: sc_heartbeat(ctx, "1.2"),
     "escapes": sc_escapes,
     "multi": sc_multi,
+    "receipts12": sc_receipts12,
+    "unacked12": lambda ctx: sc_unacked(ctx, "1.2"),
+    "unacked11": lambda ctx: sc_unacked(ctx, "1.1"),
+    "unacked10": lambda ctx: sc_unacked(ctx, "1.0"),
+    "transit": sc_transit,
+    "tls12": lambda ctx: sc_tls(ctx, "1.2"),
+    "tls11": lambda ctx: sc_tls(ctx, "1.1"),
 }
 
 
@@ -387,15 +724,20 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--user", default="capuser")
     ap.add_argument("--passcode", default="cappass")
+    ap.add_argument("--tls-ca", help="STOMP over TLS; CA file to verify the broker's certificate")
+    ap.add_argument("--keylog", help="TLS key log file to write (NSS format)")
     args = ap.parse_args()
     ctx = Ctx(args)
     ctx.tmp_log = args.log
     ctx.extra_conns = []
+    ctx.extra = {}
     meta = SCENARIOS[args.scenario](ctx)
     recs = ctx.finish()
     meta.setdefault("client", CLIENT)
     if ctx.extra_conns:
         meta["client"] = CLIENT + " + " + ctx.extra_client
+    if ctx.extra:
+        meta["extra"] = ctx.extra
     write_log(args.log, recs + ctx.extra_conns, **meta)
 
 

@@ -11,13 +11,15 @@ in CONNECTED, per the STOMP spec.
 
 import argparse
 import os
+import socket
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 
-from stompcap import RawConn, build_frame, write_log  # noqa: E402
+from stompcap import (RawConn, build_frame, frame_record, header_dict, split_frame,  # noqa: E402
+                      write_log)
 
 CLIENT = "raw-socket"
 
@@ -116,7 +118,194 @@ def sc_unknown(args):
                     "the broker answers with ERROR; " + outcome)
 
 
-SCENARIOS = {"dribble": sc_dribble, "crlf": sc_crlf, "unknown": sc_unknown}
+# ---------------------------------------------------------------------------
+# Heart-beating: a client that goes silent, and one that never does
+# ---------------------------------------------------------------------------
+
+class HBConn(RawConn):
+    """RawConn that keeps time: every write is timestamped (to measure the
+    client's own gaps), and received EOLs count as heart-beats unless they come
+    right after a frame in the same read (the brokers' '\\0\\n')."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.writes = []               # monotonic times of the client's writes after CONNECT
+        self.reads = []                # monotonic times of reads that returned data
+        self.closed_at = None
+
+    def send_frame(self, raw, **kw):
+        super().send_frame(raw, **kw)
+        self.writes.append(time.monotonic())
+
+    def send_heartbeat(self):
+        self.sock.sendall(b"\n")
+        self.rec.hb_sent += 1
+        self.writes.append(time.monotonic())
+
+    def _pump(self, timeout):
+        self.sock.settimeout(timeout)
+        try:
+            data = self.sock.recv(65536)
+        except socket.timeout:
+            return False
+        if not data:
+            self.closed = True
+            self.closed_at = time.monotonic()
+            return True
+        self.reads.append(time.monotonic())
+        prev = None
+        for kind, val in self.parser.feed(data):
+            if kind == "eol":
+                with self.rec.cond:
+                    self.rec.eol_received_total += 1
+                    if prev != "frame":
+                        self.rec.hb_received_idle += 1
+            else:
+                cmd, pairs, body = split_frame(val)
+                decode = self.version >= "1.1" and cmd != "CONNECTED"
+                self.rec.add_received(frame_record(cmd, header_dict(pairs, decode), body, pairs, decode))
+            prev = kind
+        return True
+
+    def run_for(self, seconds, hb_every=None):
+        """Read for `seconds`; send a heart-beat whenever hb_every seconds have
+        passed since the last write.  Stops early if the peer closes."""
+        end = time.monotonic() + seconds
+        while not self.closed:
+            now = time.monotonic()
+            if now >= end:
+                return
+            if hb_every is not None and now - self.writes[-1] >= hb_every:
+                self.send_heartbeat()
+                continue
+            nxt = end if hb_every is None else min(end, self.writes[-1] + hb_every)
+            self._pump(max(0.001, nxt - now))
+
+
+def hb_negotiate(c, cx, cy):
+    """(client->server ms, server->client ms) per STOMP 1.2 from the client's
+    CONNECT heart-beat cx,cy and the CONNECTED heart-beat sx,sy."""
+    connected = [f for f in c.rec.received if f["command"] == "CONNECTED"][0]
+    sx, sy = (int(v) for v in connected["headers"].get("heart-beat", "0,0").split(","))
+    c2s = max(cx, sy) if cx and sy else 0
+    s2c = max(sx, cy) if sx and cy else 0
+    return c2s, s2c, "%d,%d" % (sx, sy)
+
+
+def hb_connect(args, label, cx, cy):
+    c = HBConn(args.port, label, "1.2")
+    host = "/" if args.broker == "rmq" else "localhost"
+    c.send_frame(build_frame("CONNECT", [("accept-version", "1.2"), ("host", host), ("login", args.user),
+                                         ("passcode", args.passcode), ("heart-beat", "%d,%d" % (cx, cy))]))
+    expect_connected(c)
+    return c
+
+
+def max_gap(times):
+    return max((b - a for a, b in zip(times, times[1:])), default=0.0)
+
+
+def sc_silent(args):
+    """Heart-beats negotiated, a few seconds of normal traffic, then a silence
+    much longer than the negotiated client interval; then one more frame, or
+    the broker's close."""
+    cx = cy = 1000
+    silence = 4.0
+    c = hb_connect(args, "silent", cx, cy)
+    c2s, s2c, server_hb = hb_negotiate(c, cx, cy)
+    if not c2s:
+        raise RuntimeError("broker did not agree to client heart-beats: %s" % server_hb)
+    hb_every = c2s / 2000.0                 # twice per negotiated interval
+    q = "/queue/%s-raw12-silent" % args.broker
+    c.run_for(1.5, hb_every)
+    c.send_frame(build_frame("SEND", [("destination", q), ("content-type", "text/plain"),
+                                      ("receipt", "r-send-1")], b"before the silence"))
+    c.run_for(1.5, hb_every)
+    if not c.has_receipt("r-send-1"):
+        raise RuntimeError("no receipt before the silence")
+    last = c.writes[-1]
+    c.run_for(silence - (time.monotonic() - last), None)      # silent: read only
+    if c.closed:
+        gap = c.closed_at - last
+        ended_by = "close"
+        error = any(f["command"] == "ERROR" for f in c.rec.received)
+        outcome = ("the broker closes the TCP connection %.2f s into the silence (%s); the client then closes "
+                   "its side." % (gap, "after an ERROR frame" if error else "without an ERROR frame"))
+    else:
+        c.send_frame(build_frame("SEND", [("destination", q), ("content-type", "text/plain"),
+                                          ("receipt", "r-send-2")], b"after the silence"))
+        gap = c.writes[-1] - last
+        ended_by = "SEND"
+        c.read_until(lambda: c.has_receipt("r-send-2"))
+        c.run_for(1.0, hb_every)
+        c.send_frame(build_frame("DISCONNECT", [("receipt", "r-disc")]))
+        c.read_until(lambda: c.has_receipt("r-disc"))
+        c.read_until_closed()
+        outcome = ("the broker keeps the connection: after %.2f s of silence the client sends a SEND with receipt "
+                   "(RECEIPT), heart-beats for 1 s more, then DISCONNECT with receipt." % gap)
+    if not c.closed:
+        raise RuntimeError("connection still open")
+    c.close()
+    c.rec.extra.update(hb_negotiated_client_ms=c2s, hb_negotiated_server_ms=s2c,
+                       max_server_gap_s=round(max_gap(c.reads), 3))
+    silences = [{"client_port": c.rec.client_port, "side": "client", "negotiated_client_ms": c2s,
+                 "gap_s": round(gap, 3), "ended_by": ended_by}]
+    return [c.rec], dict(
+        stomp_version="1.2",
+        extra={"silences": silences},
+        description="Raw socket client, STOMP 1.2: CONNECT heart-beat:%d,%d, the broker answers heart-beat:%s, so "
+                    "the client must send something at least every %d ms (max(cx, sy)) and the broker every %d ms. "
+                    "For 3 s the client sends an EOL heart-beat every %d ms and a SEND with receipt; then it stays "
+                    "silent (reading only) for up to %.1f s - far longer than %d ms; %s 'silences' gives the "
+                    "client's own measurement (gap_s: from its last write before the silence to its next write, or "
+                    "to the broker's FIN)."
+                    % (cx, cy, server_hb, c2s, s2c, int(hb_every * 1000), silence, c2s, outcome))
+
+
+def sc_steady(args):
+    """Heart-beats negotiated and kept up for the whole session: no silence."""
+    cx = cy = 1000
+    c = hb_connect(args, "steady", cx, cy)
+    c2s, s2c, server_hb = hb_negotiate(c, cx, cy)
+    if not c2s:
+        raise RuntimeError("broker did not agree to client heart-beats: %s" % server_hb)
+    hb_every = c2s / 2000.0
+    q = "/queue/%s-raw12-steady" % args.broker
+    for i in (1, 2):
+        c.run_for(2.0, hb_every)
+        c.send_frame(build_frame("SEND", [("destination", q), ("content-type", "text/plain"),
+                                          ("receipt", "r-send-%d" % i)], b"steady %d" % i))
+    c.run_for(2.0, hb_every)
+    c.send_frame(build_frame("DISCONNECT", [("receipt", "r-disc")]))
+    c.read_until(lambda: c.has_receipt("r-disc"))
+    c.read_until_closed()
+    c.close()
+    gap = max_gap(c.writes)
+    if gap > c2s / 1000.0 * 0.75:
+        raise RuntimeError("client was late: max gap %.3f s" % gap)
+    if c.rec.hb_received_idle < 2:
+        raise RuntimeError("too few heart-beats from the broker: %d" % c.rec.hb_received_idle)
+    sgap = max_gap(c.reads)
+    c.rec.extra.update(hb_negotiated_client_ms=c2s, hb_negotiated_server_ms=s2c, max_client_gap_s=round(gap, 3),
+                       max_server_gap_s=round(sgap, 3))
+    return [c.rec], dict(
+        stomp_version="1.2",
+        extra={"silences": []},
+        description="Raw socket client, STOMP 1.2: CONNECT heart-beat:%d,%d, the broker answers heart-beat:%s "
+                    "(client must send every %d ms, broker every %d ms). For 6 s the client sends an EOL "
+                    "heart-beat every %d ms (longest gap between its writes: %.3f s, max_client_gap_s) plus two "
+                    "SENDs with receipts, then DISCONNECT with receipt. The client is never silent ('silences': "
+                    "[]), so nothing should be flagged on its side. The broker's side, as the client saw it: "
+                    "longest gap between reads %.3f s (max_server_gap_s)%s."
+                    % (cx, cy, server_hb, c2s, s2c, int(hb_every * 1000), gap, sgap,
+                       "" if sgap <= s2c / 1000.0 * 1.1 else
+                       " - longer than the negotiated %d ms: ActiveMQ starts heart-beating only 2 intervals after "
+                       "CONNECTED and skips a heart-beat whenever it wrote anything (here a RECEIPT) during the "
+                       "previous interval, so its gaps reach ~2x the interval" % s2c))
+
+
+SCENARIOS = {"dribble": sc_dribble, "crlf": sc_crlf, "unknown": sc_unknown,
+             "silent": sc_silent, "steady": sc_steady}
 
 
 def main():

@@ -115,8 +115,11 @@ def build_entry(rec):
                  "sent": c["sent"], "received": c["received"],
                  "heartbeats_sent_min": c["heartbeats_sent_min"],
                  "heartbeats_received_min": c["heartbeats_received_min"]}
+            d.update(c.get("extra") or {})      # scenario-specific (README: "Extra fields")
             out.append(d)
         entry["connections"] = out
+        # capture-level extras: transport, keylog, silences, ws_*, ... (README)
+        entry.update(meta.get("extra") or {})
     else:
         entry["client"] = meta["client"]
         entry["server"] = meta["server"]

@@ -191,6 +191,7 @@ class ConnRecord:
         self.hb_received_idle = 0       # EOLs received while idle (see idle())
         self.eol_received_total = 0
         self.notes = []
+        self.extra = {}                 # scenario-specific fields copied into the MANIFEST connection
         self.cond = threading.Condition()
         self._idle = False
 
@@ -241,6 +242,8 @@ class ConnRecord:
              "heartbeats_received_min": self.hb_received_idle}
         if self.notes:
             d["notes"] = self.notes
+        if self.extra:
+            d["extra"] = self.extra
         return d
 
 
@@ -340,8 +343,36 @@ def instrument_pystomp(conn, rec):
     return check
 
 
-def pystomp_connection(version, port, label, heartbeats=(0, 0), vhost=None):
-    """Create an instrumented python3-stomp connection. Returns (conn, rec, check)."""
+def pystomp_tls_keylog(keylog_path):
+    """Make python3-stomp 8.0.0 write a TLS key log (NSS format) for its TLS
+    connections.  stomp.transport builds its own ssl.SSLContext(PROTOCOL_TLS)
+    (so SSLKEYLOGFILE, which only create_default_context() honours, does not
+    apply): hand stomp.transport a copy of the ssl module whose SSLContext sets
+    keylog_filename on every context it makes.  Also disable stomp's
+    check_ssl_certificate(): with pyOpenSSL installed it opens an extra TLS
+    connection (ssl.get_server_certificate) before the real one."""
+    import ssl
+    import types
+    import stomp.transport
+
+    real = ssl.SSLContext
+
+    def context(protocol=ssl.PROTOCOL_TLS_CLIENT, *a, **kw):
+        ctx = real(protocol, *a, **kw)
+        ctx.keylog_filename = keylog_path
+        return ctx
+
+    shim = types.ModuleType("ssl")
+    shim.__dict__.update(ssl.__dict__)
+    shim.SSLContext = context
+    stomp.transport.ssl = shim
+    stomp.transport.OpenSSL = None
+
+
+def pystomp_connection(version, port, label, heartbeats=(0, 0), vhost=None, tls_ca=None):
+    """Create an instrumented python3-stomp connection. Returns (conn, rec, check).
+    tls_ca: CA file -> STOMP over TLS (conn.set_ssl), the server certificate is
+    verified against it (no host name check)."""
     import stomp
     cls = {"1.0": stomp.Connection10, "1.1": stomp.Connection11, "1.2": stomp.Connection12}[version]
     kw = dict(auto_decode=False)
@@ -350,6 +381,8 @@ def pystomp_connection(version, port, label, heartbeats=(0, 0), vhost=None):
         if vhost:
             kw["vhost"] = vhost
     conn = cls([("127.0.0.1", port)], **kw)
+    if tls_ca:
+        conn.set_ssl([("127.0.0.1", port)], ca_certs=tls_ca)
     rec = ConnRecord(label, port, version)
     check = instrument_pystomp(conn, rec)
     return conn, rec, check

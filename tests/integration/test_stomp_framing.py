@@ -251,7 +251,7 @@ class Transport(unittest.TestCase):
         checked = 0
         for name, entry in counted_entries().items():
             port = entry.get("port")
-            if not port or entry.get("broker") == "none":
+            if not port or entry.get("broker") == "none" or entry.get("transport"):
                 continue
             args = ["--disable-heuristic", "stomp_tcp"]
             if port != 61613:

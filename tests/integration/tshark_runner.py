@@ -80,6 +80,14 @@ def run(args, capture=None, check=True, timeout=600, env_extra=None):
     return out, err, p.returncode
 
 
+def capture_options(capture):
+    """tshark options a capture needs: its TLS key log, if it has one."""
+    keys = os.path.splitext(capture)[0] + ".keys"
+    if os.path.exists(keys):
+        return ["-o", f"tls.keylog_file:{readable(keys)}"]
+    return []
+
+
 def fields(capture, names, display_filter=None, two_pass=True, extra=()):
     """Rows of -T fields output; each row is a list of per-field lists
     (occurrences split on the \\x1e aggregator)."""
@@ -90,7 +98,7 @@ def fields(capture, names, display_filter=None, two_pass=True, extra=()):
         args.append("-2")
     if display_filter:
         args += ["-Y", display_filter]
-    args += list(extra)
+    args += capture_options(capture) + list(extra)
     out, _, _ = run(args, capture)
     rows = []
     for line in out.split("\n"):
@@ -104,7 +112,8 @@ def fields(capture, names, display_filter=None, two_pass=True, extra=()):
 def stomp_layers(capture, extra=()):
     """Every STOMP frame of a capture as a dict of field -> value(s), from
     tshark's JSON output, with frame.number and tcp ports added."""
-    args = ["-2", "-T", "json", "--no-duplicate-keys", "-J", "frame tcp stomp"] + list(extra)
+    args = (["-2", "-T", "json", "--no-duplicate-keys", "-J", "frame tcp stomp"]
+            + capture_options(capture) + list(extra))
     out, _, _ = run(args, capture)
     packets = json.loads(out) if out.strip() else []
     frames = []
