@@ -117,7 +117,9 @@ TEST(StompScan, EveryPrefixNeedsMoreAndContentLengthGivesExactNeed) {
   for (size_t k = 0; k < f.size(); k++) {
     Scan r = scan(f.substr(0, k));
     ASSERT_EQ(r.status, ScanStatus::kNeedMore) << "prefix " << k;
-    if (k >= header_end) EXPECT_EQ(r.need, f.size()) << "prefix " << k;
+    if (k >= header_end) {
+      EXPECT_EQ(r.need, f.size()) << "prefix " << k;
+    }
   }
   EXPECT_EQ(scan(f).status, ScanStatus::kFrame);
 }

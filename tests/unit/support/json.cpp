@@ -65,11 +65,11 @@ struct Parser {
         case '\\': *out += '\\'; break;
         case '"': *out += '"'; break;
         case 'u': {
-          uint32_t cp;
+          uint32_t cp = 0;
           if (!hex4(&cp)) return false;
           if (cp >= 0xd800 && cp < 0xdc00 && i + 6 <= s.size() && s[i] == '\\' && s[i + 1] == 'u') {
             i += 2;
-            uint32_t lo;
+            uint32_t lo = 0;
             if (!hex4(&lo)) return false;
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
           }
@@ -159,7 +159,7 @@ const Json& Json::operator[](const std::string& key) const {
 }
 
 Json parse_json(const std::string& text, std::string* error) {
-  Parser p{text};
+  Parser p{text, 0, std::string()};
   Json v;
   if (!p.value(&v, 0)) {
     *error = p.err;
