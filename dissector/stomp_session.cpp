@@ -110,6 +110,12 @@ void Tracker::take_silence(Connection& c, uint64_t sender, FrameNotes& n) {
   Side& s = c.sides[sender];
   n.silence = s.pending_silence;
   s.pending_silence = 0;
+  if (c.client_known && c.server_known) {
+    auto peer = c.sides.find(sender == c.client ? c.server : c.client);
+    if (peer != c.sides.end() && peer->second.last_activity >= 0 &&
+        n.time > peer->second.last_activity)
+      n.peer_silence = n.time - peer->second.last_activity;
+  }
   n.heartbeat_negotiated = c.hb_negotiated;
   n.heartbeat_client_ms = c.hb_client_ms;
   n.heartbeat_server_ms = c.hb_server_ms;

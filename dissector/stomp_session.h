@@ -111,6 +111,10 @@ struct FrameNotes {
   // longest time this item's sender was silent before it (seconds; 0 when
   // unknown, i.e. the sender's first data in the capture)
   double silence = 0;
+  // how long the other side had been silent when this item was sent (0 when
+  // unknown): a side that stalls shows up on its peer's heart-beats even if
+  // it never speaks again
+  double peer_silence = 0;
 
   // receipt -> RECEIPT/ERROR, CONNECT/STOMP -> CONNECTED/ERROR
   bool receipt_requested = false;  // the frame has a receipt header

@@ -34,7 +34,10 @@ heur_dissector_list_t stomp_body_heuristics;
 wsc::pref_bool_t pref_desegment = TRUE;
 wsc::pref_bool_t pref_dissect_body = TRUE;
 guint pref_max_headers_shown = 1000;
-guint pref_heartbeat_tolerance_ms = 1000;
+// ActiveMQ's own heart-beats arrive up to ~2.1x the negotiated interval apart
+// (it skips one after any write), and brokers drop a peer after 1.5-2.5x:
+// flag a silence beyond 2.5x by default.
+guint pref_heartbeat_tolerance_pct = 150;
 
 // While the buffered part of a frame is below this, ask TCP for one more
 // segment at a time; above it (huge header sections, bodies without
@@ -49,7 +52,7 @@ StompFrameOptions frame_options(void) {
   o.media_types = find_dissector_table("media_type");
   o.body_heuristics = stomp_body_heuristics;
   o.data_handle = NULL;
-  o.session.heartbeat_tolerance_ms = pref_heartbeat_tolerance_ms;
+  o.session.heartbeat_tolerance_pct = pref_heartbeat_tolerance_pct;
   return o;
 }
 
@@ -184,9 +187,9 @@ void proto_register_stomp(void) {
                                  "Header lines beyond this are counted but not shown", 10,
                                  &pref_max_headers_shown);
   prefs_register_uint_preference(
-      m, "heartbeat_tolerance", "Heart-beat tolerance (ms)",
-      "A side silent longer than its negotiated heart-beat interval plus this is flagged", 10,
-      &pref_heartbeat_tolerance_ms);
+      m, "heartbeat_tolerance", "Heart-beat tolerance (% of the interval)",
+      "A side silent longer than its negotiated heart-beat interval plus this share of it is "
+      "flagged (150: more than 2.5 times the interval)", 10, &pref_heartbeat_tolerance_pct);
   stomp_state_register();
   stomp_tap = register_tap("stomp");
   stomp_stats_register();

@@ -262,6 +262,8 @@ gboolean seen_before(wmem_map_t** names, wmem_allocator_t* pool, const stomp_hea
   return FALSE;
 }
 
+// The named field (stomp.destination, ...) duplicates the Value item, so it
+// is hidden: filterable and exported, not repeated in the tree.
 void add_named_field(proto_tree* tree, packet_info* pinfo, tvbuff_t* tvb, guint base,
                      const NamedHeader* named, const DecodedHeader* h,
                      const stomp_header_kv* kv) {
@@ -269,7 +271,7 @@ void add_named_field(proto_tree* tree, packet_info* pinfo, tvbuff_t* tvb, guint 
   const gint len = static_cast<gint>(h->line.value_len);
   switch (named->kind) {
     case NamedKind::kString:
-      proto_tree_add_string(tree, *named->hf, tvb, off, len, kv->value);
+      proto_item_set_hidden(proto_tree_add_string(tree, *named->hf, tvb, off, len, kv->value));
       return;
     case NamedKind::kUint32:
     case NamedKind::kUint64: {
@@ -283,10 +285,11 @@ void add_named_field(proto_tree* tree, packet_info* pinfo, tvbuff_t* tvb, guint 
         expert_add_info(pinfo, bad, &ei_stomp_bad_number);
         return;
       }
-      if (named->kind == NamedKind::kUint32)
-        proto_tree_add_uint(tree, *named->hf, tvb, off, len, static_cast<guint32>(v));
-      else
-        proto_tree_add_uint64(tree, *named->hf, tvb, off, len, v);
+      proto_item* it =
+          named->kind == NamedKind::kUint32
+              ? proto_tree_add_uint(tree, *named->hf, tvb, off, len, static_cast<guint32>(v))
+              : proto_tree_add_uint64(tree, *named->hf, tvb, off, len, v);
+      proto_item_set_hidden(it);
       return;
     }
   }

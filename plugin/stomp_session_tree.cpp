@@ -54,16 +54,28 @@ void add_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, proto_it
   add_uint(tree, hf_stomp_session_hb_client, tvb, n->heartbeat_client_ms);
   add_uint(tree, hf_stomp_session_hb_server, tvb, n->heartbeat_server_ms);
   if (!n->direction_known) return;
+  const double factor = 1.0 + opt->heartbeat_tolerance_pct / 100.0;
+  // this side, silent before this item
   const guint32 interval = n->from_client ? n->heartbeat_client_ms : n->heartbeat_server_ms;
-  if (interval == 0 || n->silence <= 0) return;
-  proto_item* si = add_time(tree, hf_stomp_silence, tvb, n->silence);
-  const double allowed = (interval + opt->heartbeat_tolerance_ms) / 1000.0;
-  if (n->silence > allowed)
-    expert_add_info_format(pinfo, frame_item ? frame_item : si, &ei_stomp_silent,
-                           "%s silent for %.3f s; negotiated heart-beat every %.3f s "
-                           "(+%.3f s tolerance)",
-                           n->from_client ? "Client" : "Server", n->silence, interval / 1000.0,
-                           opt->heartbeat_tolerance_ms / 1000.0);
+  if (interval && n->silence > 0) {
+    proto_item* si = add_time(tree, hf_stomp_silence, tvb, n->silence);
+    const double allowed = interval / 1000.0 * factor;
+    if (n->silence > allowed)
+      expert_add_info_format(pinfo, frame_item ? frame_item : si, &ei_stomp_silent,
+                             "%s silent for %.3f s; negotiated heart-beat every %.3f s "
+                             "(tolerance %u%%: up to %.3f s)",
+                             n->from_client ? "Client" : "Server", n->silence, interval / 1000.0,
+                             opt->heartbeat_tolerance_pct, allowed);
+  }
+  // the other side, still silent when this item was sent
+  const guint32 peer_interval = n->from_client ? n->heartbeat_server_ms : n->heartbeat_client_ms;
+  const double peer_allowed = peer_interval / 1000.0 * factor;
+  if (peer_interval && n->peer_silence > peer_allowed)
+    expert_add_info_format(pinfo, frame_item, &ei_stomp_silent,
+                           "%s silent for %.3f s so far; negotiated heart-beat every %.3f s "
+                           "(tolerance %u%%: up to %.3f s)",
+                           n->from_client ? "Server" : "Client", n->peer_silence,
+                           peer_interval / 1000.0, opt->heartbeat_tolerance_pct, peer_allowed);
 }
 
 }  // namespace

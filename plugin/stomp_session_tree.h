@@ -9,7 +9,7 @@
 #include "stomp_session.h"
 
 struct StompSessionOptions {
-  guint heartbeat_tolerance_ms;  // grace on top of the negotiated interval
+  guint heartbeat_tolerance_pct;  // grace on top of the negotiated interval, % of it
 };
 
 void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
