@@ -43,6 +43,8 @@ struct FrameRef {
   uint32_t idx = 0;
   bool valid() const { return num != 0; }
   bool operator==(const FrameRef& o) const { return num == o.num && idx == o.idx; }
+  // Capture order (frames of one packet share its timestamp: order by index).
+  bool operator<(const FrameRef& o) const { return num < o.num || (num == o.num && idx < o.idx); }
 };
 
 struct HeaderView {

@@ -146,7 +146,7 @@ void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
       msg->subscription->ack_mode == "client") {
     for (auto p = c.pending_acks.begin(); p != c.pending_acks.end();) {
       FrameNotes* m = p->second;
-      if (m->subscription == msg->subscription && m->time <= msg->time) {
+      if (m->subscription == msg->subscription && m->self < msg->self) {
         m->ack_in = {f.ref, std::max(0.0, n->time - m->time)};
         m->ack_command = f.command;
         n->acked_count++;

@@ -1,17 +1,45 @@
 #!/usr/bin/env bash
-# run-all.sh - every test: installs what the tests need (apt-get, only when
-# missing), builds plugin + unit tests, and runs CTest: GoogleTest units,
-# tshark integration tests on the real captures (tshark runs unprivileged),
-# short fuzzing of every core and the sanitizer run.
+# run-all.sh - every test. Installs what the tests need (apt-get, only when
+# missing), then:
+#   1. builds plugin + unit tests (-Werror) and runs CTest: GoogleTest units and
+#      the tshark integration tests on every real capture (tshark runs
+#      unprivileged, as Wireshark ignores personal plugins for root);
+#   2. builds the libFuzzer targets with clang and fuzzes each core
+#      (STOMP_FUZZ_SECONDS, 60 s each by default);
+#   3. builds the plugin with -fsanitize=address,undefined and runs tshark with
+#      it over every capture and mutated copies (editcap -E), then a short
+#      valgrind run.
 #
-#   tests/run-all.sh            everything
-#   tests/run-all.sh -L unit    only what CTest selects (any ctest arguments)
+#   tests/run-all.sh                      everything
+#   tests/run-all.sh -L unit              only stage 1, with these ctest arguments
+#   STOMP_FUZZ_SECONDS=600 tests/run-all.sh
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
 "$top/packaging/deps.sh" test
 
-build="$top/build-tests"
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOMP_WERROR=ON >/dev/null
-cmake --build "$build" -j"$(nproc)"
-cd "$build"
-ctest --output-on-failure -j"$(nproc)" "$@"
+step() { printf '\n=== %s\n' "$*"; }
+
+step "build and CTest (units, tshark integration)"
+cmake -S "$top" -B "$top/build-tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOMP_WERROR=ON \
+  -DSTOMP_BUILD_PLUGIN=ON -DSTOMP_BUILD_TESTS=ON >/dev/null
+cmake --build "$top/build-tests" -j"$jobs"
+(cd "$top/build-tests" && ctest --output-on-failure -j"$jobs" "$@")
+[[ $# -gt 0 ]] && exit 0
+
+step "libFuzzer targets, ${STOMP_FUZZ_SECONDS:-60} s each"
+cmake -S "$top" -B "$top/build-fuzz" -DSTOMP_BUILD_FUZZERS=ON -DSTOMP_BUILD_PLUGIN=OFF \
+  -DSTOMP_BUILD_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 \
+  -DSTOMP_FUZZ_SECONDS="${STOMP_FUZZ_SECONDS:-60}" >/dev/null
+cmake --build "$top/build-fuzz" -j"$jobs"
+(cd "$top/build-fuzz" && ctest --output-on-failure -j"$jobs" -L fuzz)
+
+step "sanitizers: tshark with the ASan/UBSan plugin on every capture and mutations"
+cmake -S "$top" -B "$top/build-asan" -DSTOMP_SANITIZE=ON -DSTOMP_BUILD_PLUGIN=ON \
+  -DSTOMP_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build "$top/build-asan" -j"$jobs"
+python3 "$top/tests/sanitize/tshark_sanitized.py" --plugin "$top/build-asan/plugin/stomp.so" --seeds 2
+
+step "valgrind: tshark with the plugin on small captures"
+python3 "$top/tests/sanitize/tshark_sanitized.py" --plugin "$top/build-tests/plugin/stomp.so" \
+  --valgrind --max-size 300000 --max-files 8

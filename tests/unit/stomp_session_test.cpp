@@ -213,6 +213,37 @@ TEST(StompLinks, ClientModeAckIsCumulative) {
   EXPECT_EQ(ack->acks.ref, msgs[3]->self);
 }
 
+TEST(StompLinks, CumulativeAckFollowsFrameOrderNotTime) {
+  // five MESSAGEs in one TCP segment share a timestamp; an ACK of the third
+  // must not acknowledge the fourth and fifth
+  stomp::Tracker t;
+  auto feed = [&](uint32_t num, uint32_t idx, uint64_t sender, Command c,
+                  std::vector<stomp::HeaderView> h) {
+    stomp::ObservedFrame f;
+    f.conn = 1;
+    f.sender = sender;
+    f.ref = {num, idx};
+    f.time = 1.0;
+    f.command = c;
+    f.headers = h.data();
+    f.header_count = h.size();
+    return t.observe(f);
+  };
+  feed(1, 0, kServer, Command::kConnected, {{"version", "1.2"}});
+  feed(2, 0, kClient, Command::kSubscribe, {{"destination", "/q"}, {"id", "s"}, {"ack", "client"}});
+  std::vector<const stomp::FrameNotes*> m;
+  std::vector<std::string> ids = {"a0", "a1", "a2", "a3", "a4"};
+  for (uint32_t i = 0; i < 5; i++)
+    m.push_back(feed(3, i, kServer, Command::kMessage,
+                     {{"subscription", "s"}, {"ack", ids[i]}, {"destination", "/q"}}));
+  const auto* ack = feed(4, 0, kClient, Command::kAck, {{"id", "a2"}});
+  EXPECT_EQ(ack->acked_count, 3u);
+  EXPECT_TRUE(m[0]->ack_in.ref.valid());
+  EXPECT_TRUE(m[2]->ack_in.ref.valid());
+  EXPECT_FALSE(m[3]->ack_in.ref.valid());
+  EXPECT_FALSE(m[4]->ack_in.ref.valid());
+}
+
 TEST(StompLinks, AutoModeNeedsNoAckAndUnsubscribeCloses) {
   Session s;
   s.connect(1, "1.2");
