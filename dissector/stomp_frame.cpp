@@ -1,6 +1,7 @@
 // stomp_frame.cpp - see stomp_frame.h.
 #include "stomp_frame.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace stomp {
@@ -80,25 +81,33 @@ size_t find_resync(const uint8_t* buf, size_t len, size_t from, bool at_end) {
 }
 
 // Inside a body that has no usable content-length: does a new frame start
-// right after the LF at or after `from`, before `limit`? Strict, because a
-// text body may mention a command: LF, known command, EOL, then a header line
-// with a colon or the blank line. Returns the frame start or 0.
-size_t find_frame_in_body(const uint8_t* buf, size_t limit, size_t from) {
+// right after the LF at `lf`? Strict, because a text body may mention a
+// command: LF, known command, EOL, then a header line with a colon or the
+// blank line, all before `limit`.
+bool frame_after_lf(const uint8_t* buf, size_t limit, size_t lf) {
+  const size_t start = lf + 1;
+  bool partial = false;
+  const size_t cl = known_command_line_at(buf, limit, start, &partial);
+  if (!cl) return false;
+  const size_t h = start + cl;
+  if (eol_at(buf, limit, h) > 0) return true;
+  const uint8_t* hl = find(buf + h, limit - h, '\n');
+  return hl && find(buf + h, static_cast<size_t>(hl - buf) - h, ':');
+}
+
+// frame_after_lf for every LF in [from, limit). Returns the frame start or
+// 0, and keeps the last two LFs visited in lfs (oldest first): a pattern
+// starting there may still complete when more bytes arrive.
+size_t find_frame_in_body(const uint8_t* buf, size_t limit, size_t from, size_t lfs[2]) {
   size_t i = from;
   while (i < limit) {
-    const uint8_t* lf = find(buf + i, limit - i, '\n');
-    if (!lf) return 0;
-    size_t start = static_cast<size_t>(lf - buf) + 1;
-    bool partial = false;
-    size_t cl = known_command_line_at(buf, limit, start, &partial);
-    if (cl) {
-      size_t h = start + cl;
-      int e = eol_at(buf, limit, h);
-      if (e > 0) return start;
-      const uint8_t* hl = find(buf + h, limit - h, '\n');
-      if (hl && find(buf + h, static_cast<size_t>(hl - buf) - h, ':')) return start;
-    }
-    i = start;
+    const uint8_t* p = find(buf + i, limit - i, '\n');
+    if (!p) return 0;
+    const size_t lf = static_cast<size_t>(p - buf);
+    lfs[0] = lfs[1];
+    lfs[1] = lf;
+    if (frame_after_lf(buf, limit, lf)) return lf + 1;
+    i = lf + 1;
   }
   return 0;
 }
@@ -179,7 +188,14 @@ bool parse_decimal(const uint8_t* p, size_t n, uint64_t* out) {
   return true;
 }
 
-Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits) {
+Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits,
+          ScanResume* resume) {
+  ScanResume unused;
+  ScanResume& out = resume ? *resume : unused;
+  ScanResume in = out;  // where an earlier scan of this frame stopped
+  out = ScanResume();   // nothing to resume unless we stop for more bytes
+  if (in.stage != ScanResume::Stage::kNone && len < in.scanned) in = ScanResume();
+
   if (len == 0) return need_more(0);
   if (buf[0] == '\n' || buf[0] == '\r') return scan_heartbeat(buf, len, at_end);
 
@@ -212,15 +228,38 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits)
   bool have_cl = false;
   uint64_t cl = 0;
   size_t blank_len = 0;
+  if (in.stage != ScanResume::Stage::kNone && in.line >= pos && in.line <= len) {
+    // lines before in.line were parsed by an earlier call
+    pos = in.line;
+    s.header_count = in.header_count;
+    s.flags |= in.flags;
+    have_cl = in.have_cl;
+    s.content_length = in.content_length;
+  }
+  // Stop for more bytes; the next call resumes at the line starting at `line`.
+  auto suspend_headers = [&](size_t line) {
+    out.stage = ScanResume::Stage::kHeaders;
+    out.scanned = len;
+    out.line = line;
+    out.header_count = s.header_count;
+    out.flags = s.flags;
+    out.have_cl = have_cl;
+    out.content_length = s.content_length;
+    return need_more(0);
+  };
   for (;;) {
+    if (in.stage == ScanResume::Stage::kBody) {  // headers done in an earlier call
+      blank_len = in.blank_len;
+      break;
+    }
     if (pos >= len) {
       if (at_end) break;  // truncated inside the headers
-      return need_more(0);
+      return suspend_headers(pos);
     }
     int be = eol_at(buf, len, pos);
     if (be < 0) {
       if (at_end) break;
-      return need_more(0);
+      return suspend_headers(pos);
     }
     if (be > 0) {
       blank_len = static_cast<size_t>(be);
@@ -237,7 +276,7 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits)
         s.header_count++;
         break;
       }
-      return need_more(0);
+      return suspend_headers(pos);
     }
     size_t line_end = static_cast<size_t>(lf - buf);
     size_t content_end = line_end;
@@ -310,13 +349,29 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits)
   }
 
   // No usable content-length: the body runs to the first NUL, unless a new
-  // frame visibly starts first (the NUL is missing).
+  // frame visibly starts first (the NUL is missing). Resumed scans start
+  // where the previous one stopped, so each byte is searched once.
   const size_t avail = len - body_off;
   const size_t window =
       avail > limits.max_body_bytes ? static_cast<size_t>(limits.max_body_bytes) : avail;
-  const uint8_t* nul = find(buf + body_off, window, 0);
-  const size_t limit = nul ? static_cast<size_t>(nul - buf) : body_off + window;
-  size_t next = find_frame_in_body(buf, limit, body_off);
+  const size_t end = body_off + window;
+  size_t nul_from = body_off, lf_from = body_off;
+  size_t lfs[2] = {SIZE_MAX, SIZE_MAX};
+  if (in.stage == ScanResume::Stage::kBody) {
+    nul_from = std::min(std::max(in.nul_from, body_off), end);
+    lf_from = std::min(std::max(in.lf_from, body_off), end);
+    lfs[0] = in.lfs[0];
+    lfs[1] = in.lfs[1];
+  }
+  const uint8_t* nul = find(buf + nul_from, end - nul_from, 0);
+  const size_t limit = nul ? static_cast<size_t>(nul - buf) : end;
+  size_t next = 0;
+  // LFs from earlier calls whose line was still incomplete come first
+  for (size_t lf : lfs) {
+    if (!next && lf != SIZE_MAX && lf >= body_off && lf < limit && frame_after_lf(buf, limit, lf))
+      next = lf + 1;
+  }
+  if (!next && lf_from < limit) next = find_frame_in_body(buf, limit, lf_from, lfs);
   if (next) {
     s.flags |= kFlagMissingNul;
     s.body_len = next - body_off;
@@ -337,7 +392,21 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits)
     s.length = body_off + window;
     return s;
   }
-  if (!at_end) return need_more(0);
+  if (!at_end) {
+    out.stage = ScanResume::Stage::kBody;
+    out.scanned = len;
+    out.line = s.headers_end;
+    out.blank_len = blank_len;
+    out.header_count = s.header_count;
+    out.flags = s.flags;
+    out.have_cl = have_cl;
+    out.content_length = s.content_length;
+    out.nul_from = end;
+    out.lf_from = end;
+    out.lfs[0] = lfs[0];
+    out.lfs[1] = lfs[1];
+    return need_more(0);
+  }
   s.flags |= kFlagTruncated;
   s.body_len = avail;
   s.length = len;

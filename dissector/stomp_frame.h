@@ -82,11 +82,38 @@ struct Scan {
   uint32_t flags = 0;
 };
 
+// Where a scan of an incomplete frame stopped, so that the next scan of the
+// same frame with more bytes appended resumes there instead of starting over:
+// that keeps a frame whose length is not known up front (a huge header
+// section, a body without content-length) linear in its size when it arrives
+// one TCP segment at a time. Plain data; the caller keeps it between calls
+// and must pass it only with a buffer that starts with the same bytes.
+struct ScanResume {
+  enum class Stage : uint8_t { kNone, kHeaders, kBody };
+  Stage stage = Stage::kNone;
+  size_t scanned = 0;  // bytes of the buffer examined so far
+  // kHeaders: header lines before `line` are complete and accounted for;
+  // kBody: `line` is where the blank line starts (blank_len bytes)
+  size_t line = 0;
+  size_t blank_len = 0;
+  uint32_t header_count = 0;
+  uint32_t flags = 0;
+  bool have_cl = false;
+  int64_t content_length = -1;
+  // kBody (no usable content-length): no NUL before nul_from; every LF before
+  // lf_from was checked for a following frame, except the last two (lfs)
+  size_t nul_from = 0;
+  size_t lf_from = 0;
+  size_t lfs[2] = {SIZE_MAX, SIZE_MAX};
+};
+
 // Scans buf[0, len). at_end: no more bytes will ever follow (end of a
 // WebSocket message, or no desegmentation possible); an incomplete frame is
 // then returned as a kFrame flagged kFlagTruncated instead of kNeedMore.
+// resume (optional): in, where an earlier scan of the same frame stopped;
+// out, where this one stopped (Stage::kNone unless it returns kNeedMore).
 Scan scan(const uint8_t* buf, size_t len, bool at_end,
-          const ScanLimits& limits = ScanLimits());
+          const ScanLimits& limits = ScanLimits(), ScanResume* resume = nullptr);
 
 // One header line of a scanned frame, as offsets into the same buffer.
 struct HeaderLine {

@@ -211,6 +211,32 @@ bool Tracker::unterminated_at(uint64_t conn, uint64_t sender, uint32_t num) cons
   return p != it->second.incomplete.end() && p->second == num;
 }
 
+namespace {
+constexpr size_t kDigestSpan = 64;
+uint64_t head_digest(const uint8_t* buf, size_t len) {
+  return body_digest(buf, len < kDigestSpan ? len : kDigestSpan);
+}
+uint64_t tail_digest(const uint8_t* buf, size_t len) {
+  const size_t n = len < kDigestSpan ? len : kDigestSpan;
+  return body_digest(buf + len - n, n);
+}
+}  // namespace
+
+ScanResume* Tracker::resume(uint64_t conn, uint64_t sender, const uint8_t* buf, size_t len) {
+  Connection::PendingScan& p = conns_[conn].scans[sender];
+  const bool same = p.state.stage != ScanResume::Stage::kNone && len >= p.len &&
+                    head_digest(buf, len) == p.head && tail_digest(buf, p.len) == p.tail;
+  if (!same) p = Connection::PendingScan();
+  return &p.state;
+}
+
+void Tracker::suspend(uint64_t conn, uint64_t sender, const uint8_t* buf, size_t len) {
+  Connection::PendingScan& p = conns_[conn].scans[sender];
+  p.len = len;
+  p.head = head_digest(buf, len);
+  p.tail = tail_digest(buf, len);
+}
+
 const FrameNotes* Tracker::find(FrameRef ref) const {
   auto it = index_.find(ref);
   return it == index_.end() ? nullptr : it->second;

@@ -31,6 +31,7 @@
 
 #include "stomp_command.h"
 #include "stomp_escape.h"
+#include "stomp_frame.h"
 
 namespace stomp {
 
@@ -172,6 +173,14 @@ class Tracker {
   // never completed a frame before the capture ended.
   bool unterminated_at(uint64_t conn, uint64_t sender, uint32_t num) const;
 
+  // Scanner state of the incomplete frame a sender is in the middle of (first
+  // pass): resume() hands back the state saved by suspend() when buf starts
+  // with the same bytes as then (checked by length and digests of its first
+  // and last bytes), else a fresh state; the frame scanner then continues
+  // where it stopped instead of rescanning a growing buffer.
+  ScanResume* resume(uint64_t conn, uint64_t sender, const uint8_t* buf, size_t len);
+  void suspend(uint64_t conn, uint64_t sender, const uint8_t* buf, size_t len);
+
  private:
   struct Side {
     double last_activity = -1;
@@ -191,6 +200,12 @@ class Tracker {
     uint32_t hb_client_ms = 0, hb_server_ms = 0;
     std::unordered_map<uint64_t, Side> sides;             // by sender
     std::unordered_map<uint64_t, uint32_t> incomplete;    // sender -> packet
+    struct PendingScan {
+      ScanResume state;
+      size_t len = 0;
+      uint64_t head = 0, tail = 0;  // digests of the first / last 64 bytes
+    };
+    std::unordered_map<uint64_t, PendingScan> scans;      // sender -> state
     std::unordered_map<std::string, FrameNotes*> receipts;       // receipt -> request
     std::unordered_map<std::string, Subscription*> subs;         // id (or "dest:"+dest)
     std::unordered_map<std::string, FrameNotes*> pending_acks;   // ack key -> MESSAGE

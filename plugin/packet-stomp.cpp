@@ -39,12 +39,6 @@ guint pref_max_headers_shown = 1000;
 // flag a silence beyond 2.5x by default.
 guint pref_heartbeat_tolerance_pct = 150;
 
-// While the buffered part of a frame is below this, ask TCP for one more
-// segment at a time; above it (huge header sections, bodies without
-// content-length) ask for as much again as we have, so rescanning the growing
-// buffer stays linear overall instead of quadratic.
-constexpr guint kGrowThreshold = 64 * 1024;
-
 StompFrameOptions frame_options(void) {
   StompFrameOptions o;
   o.dissect_body = pref_dissect_body;
@@ -81,7 +75,11 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
     // once, at its last packet: show it as the unterminated frame it is.
     const bool at_end = !can_desegment ||
                         (visited && tracker.unterminated_at(conn, sender, pinfo->num));
-    stomp::Scan s = stomp::scan(buf + offset, left, at_end, limits);
+    // First pass, reassembling: a frame of unknown length that grows one
+    // segment at a time is scanned where the last call stopped.
+    stomp::ScanResume* resume =
+        (!visited && can_desegment) ? tracker.resume(conn, sender, buf + offset, left) : nullptr;
+    stomp::Scan s = stomp::scan(buf + offset, left, at_end, limits, resume);
     if (!visited) {
       if (s.status == stomp::ScanStatus::kNeedMore)
         tracker.incomplete(conn, sender, pinfo->num);
@@ -90,13 +88,11 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
     }
     switch (s.status) {
       case stomp::ScanStatus::kNeedMore:
+        if (resume) tracker.suspend(conn, sender, buf + offset, left);
         pinfo->desegment_offset = offset;
-        if (s.need > left)
-          pinfo->desegment_len = static_cast<guint32>(MIN(s.need - left, G_MAXUINT32 - 1));
-        else if (left > kGrowThreshold)
-          pinfo->desegment_len = left;
-        else
-          pinfo->desegment_len = DESEGMENT_ONE_MORE_SEGMENT;
+        pinfo->desegment_len = s.need > left
+                                   ? static_cast<guint32>(MIN(s.need - left, G_MAXUINT32 - 1))
+                                   : DESEGMENT_ONE_MORE_SEGMENT;
         return static_cast<int>(avail);
       case stomp::ScanStatus::kHeartbeat:
         stomp_dissect_heartbeat(tvb, pinfo, tree, offset, &s, &opt);

@@ -372,3 +372,90 @@ TEST(StompParse, Decimal) {
   EXPECT_FALSE(p(""));
   EXPECT_FALSE(p("  "));
 }
+
+// ---- resumable scanning ------------------------------------------------------
+
+namespace {
+// Feeds s in `step`-byte increments with a ScanResume, as the glue does
+// while TCP reassembles; returns the final scan and checks that every
+// intermediate stop records where the next scan starts.
+Scan feed_resumed(const std::string& s, size_t step, size_t* stops) {
+  stomp::ScanResume r;
+  *stops = 0;
+  for (size_t len = step;; len += step) {
+    if (len > s.size()) len = s.size();
+    Scan got = stomp::scan(reinterpret_cast<const uint8_t*>(s.data()), len, false,
+                           stomp::ScanLimits(), &r);
+    if (got.status != ScanStatus::kNeedMore || len == s.size()) return got;
+    (*stops)++;
+    if (r.stage != stomp::ScanResume::Stage::kNone) {
+      EXPECT_EQ(r.scanned, len);
+    }
+    if (r.stage == stomp::ScanResume::Stage::kBody) {
+      EXPECT_EQ(r.nul_from, len);  // the next NUL search starts at the old end
+      EXPECT_EQ(r.lf_from, len);
+    }
+    if (r.stage == stomp::ScanResume::Stage::kHeaders) {
+      // the incomplete line is the only part that will be looked at again
+      EXPECT_TRUE(r.line == len || s.substr(r.line, len - r.line).find('\n') == std::string::npos);
+    }
+  }
+}
+}  // namespace
+
+TEST(StompResume, BodyWithoutContentLengthInSegments) {
+  std::string body;
+  for (int i = 0; i < 4000; i++) body += "line " + std::to_string(i) + " of a text body\n";
+  std::string f = "SEND\ndestination:/q\n\n" + body + std::string(1, '\0') + "SEND\n\n" + '\0';
+  size_t stops = 0;
+  Scan r = feed_resumed(f, 1448, &stops);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.body_len, body.size());
+  EXPECT_GT(stops, 50u);
+  Scan whole = scan(f);
+  EXPECT_EQ(whole.length, r.length);
+}
+
+TEST(StompResume, MissingNulFoundAcrossSegmentBoundaries) {
+  // the next frame's command line and header arrive split across segments
+  std::string f = "SEND\ndestination:/a\n\n" + std::string(5000, 'x') +
+                  "\nSEND\ndestination:/b\n\nworld" + std::string(1, '\0');
+  for (size_t step : {1u, 7u, 1448u}) {
+    size_t stops = 0;
+    Scan r = feed_resumed(f, step, &stops);
+    ASSERT_EQ(r.status, ScanStatus::kFrame) << step;
+    EXPECT_TRUE(r.flags & stomp::kFlagMissingNul) << step;
+    EXPECT_EQ(r.length, scan(f).length) << step;
+  }
+}
+
+TEST(StompResume, HugeHeaderSectionInSegments) {
+  std::string f = "SEND\n";
+  for (int i = 0; i < 100000; i++) f += "h" + std::to_string(i) + ":v\n";
+  f += "content-length:3\n\nabc";
+  f += '\0';
+  size_t stops = 0;
+  Scan r = feed_resumed(f, 1448, &stops);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_EQ(r.header_count, 100001u);
+  EXPECT_EQ(r.content_length, 3);
+  EXPECT_EQ(r.body_len, 3u);
+  EXPECT_GT(stops, 500u);
+}
+
+TEST(StompResume, StateForADifferentBufferIsNotUsed) {
+  // a resume state is only valid for a longer buffer with the same start;
+  // a shorter one starts over
+  stomp::ScanResume r;
+  std::string a = "SEND\ndestination:/q\n\nhello";
+  scan(a.substr(0, 10));  // (no state)
+  Scan s1 = stomp::scan(reinterpret_cast<const uint8_t*>(a.data()), a.size(), false,
+                        stomp::ScanLimits(), &r);
+  EXPECT_EQ(s1.status, ScanStatus::kNeedMore);
+  std::string b = "SEND\n\nx";
+  b += '\0';
+  Scan s2 = stomp::scan(reinterpret_cast<const uint8_t*>(b.data()), b.size(), false,
+                        stomp::ScanLimits(), &r);
+  ASSERT_EQ(s2.status, ScanStatus::kFrame);
+  EXPECT_EQ(s2.body_len, 1u);
+}

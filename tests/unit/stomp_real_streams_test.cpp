@@ -61,13 +61,17 @@ std::vector<Item> scan_all(const testsupport::Direction& d) {
 }
 
 // What reaches the dissector when data arrives in the given chunks and the
-// glue keeps unconsumed bytes for later (TCP desegmentation).
-std::vector<Item> scan_chunked(const std::string& bytes, const std::vector<size_t>& chunk_ends) {
+// glue keeps unconsumed bytes for later (TCP desegmentation); with `resume`,
+// an incomplete frame's scan continues where it stopped, as in the glue.
+std::vector<Item> scan_chunked(const std::string& bytes, const std::vector<size_t>& chunk_ends,
+                               bool resume = false) {
   std::vector<Item> items;
   size_t consumed = 0;
+  stomp::ScanResume state;
   for (size_t end : chunk_ends) {
     while (consumed < end) {
-      stomp::Scan s = stomp::scan(u8(bytes) + consumed, end - consumed, false);
+      stomp::Scan s = stomp::scan(u8(bytes) + consumed, end - consumed, false, stomp::ScanLimits(),
+                                  resume ? &state : nullptr);
       if (s.status == stomp::ScanStatus::kNeedMore) break;
       items.push_back({s, consumed, 0});
       consumed += s.length;
@@ -176,11 +180,13 @@ TEST(StompRealStreams, SplitAnywhereAndReplaySegments) {
         std::vector<size_t> seg_ends;
         for (const auto& s : d->segments) seg_ends.push_back(s.offset + s.length);
         EXPECT_EQ(frames_of(scan_chunked(d->bytes, seg_ends)), frames_of(whole));
+        EXPECT_EQ(frames_of(scan_chunked(d->bytes, seg_ends, true)), frames_of(whole));
 
         if (d->bytes.size() <= 200000) {
           std::vector<size_t> bytewise;
           for (size_t i = 1; i <= d->bytes.size(); i++) bytewise.push_back(i);
           EXPECT_EQ(frames_of(scan_chunked(d->bytes, bytewise)), frames_of(whole));
+          EXPECT_EQ(frames_of(scan_chunked(d->bytes, bytewise, true)), frames_of(whole));
         }
         frames_checked += frames_of(whole).size();
       }
