@@ -156,6 +156,7 @@ void Tracker::negotiate(Connection& c, const ObservedFrame& f, FrameNotes& n) {
 
 const FrameNotes* Tracker::observe(const ObservedFrame& f) {
   Connection& c = conns_[f.conn];
+  c.sides[f.sender].in_junk = false;
   FrameNotes n;
   n.command = f.command;
   n.time = f.time;
@@ -192,6 +193,20 @@ const FrameNotes* Tracker::observe_heartbeat(uint64_t conn, uint64_t sender, Fra
     n.from_client = c.client_known ? sender == c.client : sender != c.server;
   }
   take_silence(c, sender, n);
+  c.sides[sender].in_junk = false;
+  return store(ref, n);
+}
+
+const FrameNotes* Tracker::observe_junk(uint64_t conn, uint64_t sender, FrameRef ref,
+                                        double time) {
+  Connection& c = conns_[conn];
+  Side& side = c.sides[sender];
+  FrameNotes n;
+  n.junk = true;
+  n.junk_continued = side.in_junk;
+  n.time = time;
+  n.sent_under = n.version = c.version;
+  side.in_junk = true;
   return store(ref, n);
 }
 

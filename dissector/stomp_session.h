@@ -98,6 +98,8 @@ struct FrameNotes {
   FrameRef self;  // the item these notes are about
   Command command = Command::kUnknown;
   bool heartbeat = false;
+  bool junk = false;
+  bool junk_continued = false;  // junk right after junk from the same sender
   double time = 0;
   // The session's negotiated version: for CONNECT/STOMP it is filled in when
   // the CONNECTED answering it is observed; kUnknown when never seen.
@@ -155,6 +157,9 @@ class Tracker {
   // same address) for the Tracker's lifetime.
   const FrameNotes* observe(const ObservedFrame& f);
   const FrameNotes* observe_heartbeat(uint64_t conn, uint64_t sender, FrameRef ref, double time);
+  // Bytes that are not STOMP: notes say whether they continue a run of junk
+  // from the same sender (only the start of a run is worth an error).
+  const FrameNotes* observe_junk(uint64_t conn, uint64_t sender, FrameRef ref, double time);
 
   // Any bytes from sender at time t (first pass, every segment, also those
   // that only extend an incomplete frame): the basis of silence detection.
@@ -185,6 +190,7 @@ class Tracker {
   struct Side {
     double last_activity = -1;
     double pending_silence = 0;  // longest gap since the last item
+    bool in_junk = false;        // the last item from this side was junk
   };
   struct Connection {
     Version version = Version::kUnknown;

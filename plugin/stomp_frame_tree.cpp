@@ -549,6 +549,13 @@ void stomp_dissect_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
 
 void stomp_dissect_junk(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
                         const stomp::Scan* s) {
+  const stomp::FrameRef ref = stomp_next_frame_ref(pinfo);
+  stomp::Tracker& tracker = stomp_tracker();
+  const stomp::FrameNotes* notes =
+      PINFO_FD_VISITED(pinfo)
+          ? tracker.find(ref)
+          : tracker.observe_junk(stomp_connection_id(pinfo), stomp_sender_id(pinfo), ref,
+                                 packet_time(pinfo));
   char text[64];
   char size[32];
   stomp::format_size(s->length, size, sizeof size);
@@ -560,8 +567,10 @@ void stomp_dissect_junk(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gui
   proto_tree* st = proto_item_add_subtree(ti, ett_stomp);
   proto_item* ji = proto_tree_add_item(st, hf_stomp_junk, tvb, static_cast<gint>(offset),
                                        static_cast<gint>(s->length), ENC_NA);
+  // One error per run of junk, where it starts (a 64 MB header line is one
+  // problem, not one per segment).
   if (s->junk_reason == stomp::JunkReason::kHeaderSectionTooLarge)
     expert_add_info(pinfo, ji, &ei_stomp_header_section_too_large);
-  else
+  else if (!notes || !notes->junk_continued)
     expert_add_info(pinfo, ji, &ei_stomp_junk);
 }
