@@ -100,6 +100,7 @@ void Tracker::orient(Connection& c, const ObservedFrame& f, FrameNotes& n) {
 }
 
 void Tracker::activity(uint64_t conn, uint64_t sender, double time) {
+  if (time > last_time_) last_time_ = time;
   Side& s = conns_[conn].sides[sender];
   if (s.last_activity >= 0 && time > s.last_activity)
     s.pending_silence = std::max(s.pending_silence, time - s.last_activity);

@@ -168,6 +168,10 @@ class Tracker {
   // Notes recorded for an item, or nullptr if it was never observed.
   const FrameNotes* find(FrameRef ref) const;
 
+  // Time of the latest STOMP data seen (any connection): how far the capture
+  // goes, for "no answer within ..." checks made on the second pass.
+  double last_time() const { return last_time_; }
+
   // Incomplete data at the end of what one sender has sent so far (first
   // pass): `num` is the packet it was last extended in. Anything later
   // parsed from that sender (consumed()) resolves it. What is still
@@ -238,6 +242,7 @@ class Tracker {
   std::deque<Transaction> transactions_;
   std::unordered_map<FrameRef, FrameNotes*, RefHash> index_;
   std::unique_ptr<TransitMatcher> transit_;
+  double last_time_ = 0;
 };
 
 // First value of header `name` (STOMP 1.1+: the first occurrence wins).

@@ -1,11 +1,13 @@
 // mco_pairing_tree.cpp - see mco_pairing_tree.h.
 #include "mco_pairing_tree.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "mco_fields.h"
 #include "mco_state.h"
+#include "stomp_state.h"
 
 namespace {
 
@@ -71,7 +73,8 @@ void mco_add_pairing(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, proto_
       }
       // TTL: no reply although the capture goes on past msgtime + ttl
       if (complete && req->replies.empty() && req->has_ttl && req->has_msgtime &&
-          mco_correlator().last_time() > static_cast<double>(req->msgtime + req->ttl))
+          std::max(mco_correlator().last_time(), stomp_tracker().last_time()) >
+              static_cast<double>(req->msgtime + req->ttl))
         expert_add_info_format(pinfo, top, &ei_mco_ttl_expired,
                                "No reply before the request's TTL (%lld s) expired",
                                static_cast<long long>(req->ttl));

@@ -41,9 +41,13 @@ def packet(src_port, dst_port, seq, ack, flags, payload):
 
 
 class Capture:
-    def __init__(self, port):
+    """One TCP connection; `parent` shares its file and clock (several
+    connections in one capture)."""
+
+    def __init__(self, port, parent=None):
         self.cport, self.sport = port, 61613
         self.cseq, self.sseq = 1000, 5000
+        self.parent = parent
         self.t = 1700000000.0
         self.records = []
         self._add(packet(self.cport, self.sport, self.cseq - 1, 0, 0x02, b""))
@@ -51,6 +55,8 @@ class Capture:
         self._add(packet(self.cport, self.sport, self.cseq, self.sseq, 0x10, b""))
 
     def _add(self, frame, dt=0.001):
+        if self.parent:
+            return self.parent._add(frame, dt)
         self.t += dt
         sec, usec = int(self.t), int(round((self.t - int(self.t)) * 1e6))
         self.records.append(struct.pack("<IIII", sec, usec, len(frame), len(frame)) + frame)
@@ -83,8 +89,8 @@ class Capture:
                 f.write(data)
 
 
-def session(port):
-    c = Capture(port)
+def session(port, parent=None):
+    c = Capture(port, parent)
     c.client(b"CONNECT\naccept-version:1.2\nhost:/\n\n" + NUL)
     c.server(b"CONNECTED\nversion:1.2\n\n" + NUL + b"\n")
     return c
@@ -132,6 +138,25 @@ def envelope(pairs):
 
 
 REQID = b"0123456789abcdef0123456789abcdef"
+
+
+def mfix(n):
+    return b"i" + mlong(n)
+
+
+def mbignum(n):
+    mag = n.to_bytes((n.bit_length() + 15) // 16 * 2, "little")
+    return b"l+" + mlong(len(mag) // 2) + mag
+
+
+def mco_request(reqid, msgtime, ttl):
+    """A psk-shaped discovery ping request (wire-format notes, section 3.1)."""
+    empty = b"{" + mlong(0)
+    return envelope([(b"body", mstr(b"\x04\x08\"\tping")), (b"senderid", mstr(b"ops.example.net")),
+                     (b"requestid", mstr(reqid)), (b"filter", empty),
+                     (b"collective", mstr(b"mcollective")), (b"agent", mstr(b"discovery")),
+                     (b"callerid", mstr(b"uid=0")), (b"ttl", mfix(ttl)),
+                     (b"msgtime", mbignum(msgtime)), (b"hash", mstr(b"0" * 32))])
 
 
 def mco_send(c, body):
@@ -249,6 +274,25 @@ def build():
     c.close()
     c.write("yaml-billion-laughs.pcap")
     EXPECT["yaml-billion-laughs.pcap"] = {"experts": [], "mco_kind": "request"}
+
+    # 12. MCollective TTLs (not hostile, but not in the real captures): a
+    # request delivered 120 s after its :msgtime with ttl 60 (the node drops
+    # it), and a request with ttl 2 that gets no reply while the capture goes
+    # on for 5 s more.
+    client = session(40020)
+    node = session(40021, parent=client)
+    old = mco_request(b"a" * 32, 1700000000 - 120, 60)
+    mco_send(client, old)
+    node.server(b"MESSAGE\ndestination:/topic/mcollective.discovery.agent\nmessage-id:1\n"
+                b"content-length:%d\n\n" % len(old) + old + NUL)
+    mco_send(client, mco_request(b"b" * 32, 1700000000, 2))
+    client.client(b"\n", dt=5.0)  # a heart-beat 5 s later: the capture goes on
+    after(client)
+    node.close()
+    client.close()
+    client.write("mco-ttl.pcap")
+    EXPECT["mco-ttl.pcap"] = {"experts": ["mcollective.expert.expired_on_delivery",
+                                          "mcollective.expert.ttl_expired"], "mco_kind": "request"}
 
 
 if __name__ == "__main__":

@@ -209,6 +209,35 @@ class McoFields(unittest.TestCase):
         self.assertEqual(replies, {"db01.example.net"})
 
 
+class UnknownRequests(unittest.TestCase):
+    def test_replies_to_a_request_cut_from_the_capture(self):
+        """Delete every frame that carried the first mco ping request (its SEND,
+        its deliveries, all their TCP segments): its replies are flagged, the
+        other replies are not."""
+        import subprocess
+        import tempfile
+        path = capture("mco-psk-activemq")
+        rows = ts.fields(path, ["frame.number", "mcollective.requestid", "tcp.segment"],
+                         'mcollective.kind == "request"')
+        first_id = rows[0][1][0]
+        doomed = set()
+        for frame, ids, segments in rows:
+            if first_id in ids:
+                doomed.add(int(frame[0]))
+                doomed.update(int(s) for s in segments)
+        with tempfile.TemporaryDirectory() as d:
+            cut = os.path.join(d, "cut.pcap")
+            subprocess.run(["editcap", path, cut] + [str(f) for f in sorted(doomed)], check=True)
+            replies = ts.fields(cut, ["mcollective.requestid", "mcollective.expert.unknown_request"],
+                                'mcollective.kind == "reply"')
+        flagged = [r for r in replies if r[1]]
+        self.assertGreater(len(flagged), 0)
+        self.assertTrue(all(r[0] == [first_id] for r in flagged))
+        # the three nodes' replies to it, on the node side and the client side
+        self.assertEqual(len(flagged), 6)
+        self.assertGreater(len(replies) - len(flagged), 10)
+
+
 class PskVerification(unittest.TestCase):
     def test_right_key_good_wrong_key_bad(self):
         for name in ("mco-psk-activemq", "mco-psk-rabbitmq"):
