@@ -75,11 +75,16 @@ Version Tracker::version_of(uint64_t conn) const {
   return it == conns_.end() ? Version::kUnknown : it->second.version;
 }
 
+namespace {
+uint64_t ref_key(FrameRef r) { return (uint64_t{r.num} << 32) | r.idx; }
+}  // namespace
+
 FrameNotes* Tracker::store(FrameRef ref, const FrameNotes& n) {
+  const bool in_order = notes_.empty() || notes_.back().self < ref;
   notes_.push_back(n);
   FrameNotes* stored = &notes_.back();
   stored->self = ref;
-  index_[ref] = stored;
+  if (!in_order) late_[ref_key(ref)] = stored;  // not expected on a first pass
   return stored;
 }
 
@@ -94,8 +99,8 @@ void Tracker::orient(Connection& c, const ObservedFrame& f, FrameNotes& n) {
     }
   }
   if (c.client_known || c.server_known) {
-    n.direction_known = true;
-    n.from_client = c.client_known ? f.sender == c.client : f.sender != c.server;
+    n.set(FrameNotes::kDirectionKnown);
+    n.set(FrameNotes::kFromClient, c.client_known ? f.sender == c.client : f.sender != c.server);
   }
 }
 
@@ -109,15 +114,15 @@ void Tracker::activity(uint64_t conn, uint64_t sender, double time) {
 
 void Tracker::take_silence(Connection& c, uint64_t sender, FrameNotes& n) {
   Side& s = c.sides[sender];
-  n.silence = s.pending_silence;
+  n.silence = static_cast<float>(s.pending_silence);
   s.pending_silence = 0;
   if (c.client_known && c.server_known) {
     auto peer = c.sides.find(sender == c.client ? c.server : c.client);
     if (peer != c.sides.end() && peer->second.last_activity >= 0 &&
         n.time > peer->second.last_activity)
-      n.peer_silence = n.time - peer->second.last_activity;
+      n.peer_silence = static_cast<float>(n.time - peer->second.last_activity);
   }
-  n.heartbeat_negotiated = c.hb_negotiated;
+  n.set(FrameNotes::kHeartbeatNegotiated, c.hb_negotiated);
   n.heartbeat_client_ms = c.hb_client_ms;
   n.heartbeat_server_ms = c.hb_server_ms;
 }
@@ -145,7 +150,7 @@ void Tracker::negotiate(Connection& c, const ObservedFrame& f, FrameNotes& n) {
       c.hb_negotiated = true;
       c.hb_client_ms = (c.have_client_hb && server_hb && c.cx && sy) ? std::max(c.cx, sy) : 0;
       c.hb_server_ms = (c.have_client_hb && server_hb && sx && c.cy) ? std::max(sx, c.cy) : 0;
-      n.heartbeat_negotiated = true;
+      n.set(FrameNotes::kHeartbeatNegotiated);
       n.heartbeat_client_ms = c.hb_client_ms;
       n.heartbeat_server_ms = c.hb_server_ms;
       break;
@@ -178,7 +183,7 @@ const FrameNotes* Tracker::observe(const ObservedFrame& f) {
   link_ack(c, f, stored);
   track_transaction(c, f, stored);
   if (f.command == Command::kSend) transit_->on_send(stored, f);
-  if (f.command == Command::kMessage) transit_->on_message(stored, f);
+  if (f.command == Command::kMessage) transit_->on_message(stored, f, this);
   return stored;
 }
 
@@ -186,12 +191,12 @@ const FrameNotes* Tracker::observe_heartbeat(uint64_t conn, uint64_t sender, Fra
                                              double time) {
   Connection& c = conns_[conn];
   FrameNotes n;
-  n.heartbeat = true;
+  n.set(FrameNotes::kHeartbeat);
   n.time = time;
   n.sent_under = n.version = c.version;
   if (c.client_known || c.server_known) {
-    n.direction_known = true;
-    n.from_client = c.client_known ? sender == c.client : sender != c.server;
+    n.set(FrameNotes::kDirectionKnown);
+    n.set(FrameNotes::kFromClient, c.client_known ? sender == c.client : sender != c.server);
   }
   take_silence(c, sender, n);
   c.sides[sender].in_junk = false;
@@ -203,8 +208,8 @@ const FrameNotes* Tracker::observe_junk(uint64_t conn, uint64_t sender, FrameRef
   Connection& c = conns_[conn];
   Side& side = c.sides[sender];
   FrameNotes n;
-  n.junk = true;
-  n.junk_continued = side.in_junk;
+  n.set(FrameNotes::kJunk);
+  n.set(FrameNotes::kJunkContinued, side.in_junk);
   n.time = time;
   n.sent_under = n.version = c.version;
   side.in_junk = true;
@@ -254,8 +259,28 @@ void Tracker::suspend(uint64_t conn, uint64_t sender, const uint8_t* buf, size_t
 }
 
 const FrameNotes* Tracker::find(FrameRef ref) const {
-  auto it = index_.find(ref);
-  return it == index_.end() ? nullptr : it->second;
+  if (!late_.empty()) {
+    auto it = late_.find(ref_key(ref));
+    if (it != late_.end()) return it->second;
+  }
+  auto at = std::lower_bound(notes_.begin(), notes_.end(), ref,
+                             [](const FrameNotes& n, const FrameRef& r) { return n.self < r; });
+  return (at != notes_.end() && at->self == ref) ? &*at : nullptr;
+}
+
+Link Tracker::delivery(const FrameNotes* send, size_t i) const {
+  if (i == 0) return send->transit_link;
+  auto it = more_deliveries_.find(send);
+  return (it != more_deliveries_.end() && i - 1 < it->second.size()) ? it->second[i - 1] : Link();
+}
+
+void Tracker::add_delivery(FrameNotes* send, Link to) {
+  if (send->delivery_count == UINT16_MAX) return;
+  if (send->delivery_count == 0)
+    send->transit_link = to;
+  else
+    more_deliveries_[send].push_back(to);
+  send->delivery_count++;
 }
 
 }  // namespace stomp

@@ -89,57 +89,76 @@ struct Transaction {
 };
 const char* outcome_name(Transaction::Outcome o);
 
+// A link to another item and the time between the two (>= 0).
 struct Link {
   FrameRef ref;
-  double time = 0;  // seconds between the two ends (>= 0)
+  float time = 0;  // seconds; float keeps microseconds for delays under a minute
 };
 
+// What the Tracker knows about one frame, heart-beat or junk run. Compact
+// (96 bytes: one per frame of captures with millions of them): each link
+// field serves the role the frame's command gives it, read through the
+// accessors below.
 struct FrameNotes {
   FrameRef self;  // the item these notes are about
-  Command command = Command::kUnknown;
-  bool heartbeat = false;
-  bool junk = false;
-  bool junk_continued = false;  // junk right after junk from the same sender
   double time = 0;
+  const Subscription* subscription = nullptr;  // MESSAGE/ACK/NACK/(UN)SUBSCRIBE
+  const Transaction* transaction = nullptr;    // BEGIN/COMMIT/ABORT and members
+  // longest time this item's sender was silent before it (seconds; 0 when
+  // unknown, i.e. the sender's first data in the capture)
+  float silence = 0;
+  // how long the other side had been silent when this item was sent (0 when
+  // unknown): a side that stalls shows up on its peer's heart-beats even if
+  // it never speaks again
+  float peer_silence = 0;
+  Link response_link;  // a request's response, or a response's request
+  Link ack_link;       // a MESSAGE's ACK/NACK, or the MESSAGE an ACK/NACK names
+  Link transit_link;   // a MESSAGE's SEND, or a SEND's first delivery
+  // heart-beats negotiated (ms; 0 = none), valid once CONNECTED was seen
+  uint32_t heartbeat_client_ms = 0;  // client -> server
+  uint32_t heartbeat_server_ms = 0;  // server -> client
+  uint32_t acked_count = 0;          // ACK: MESSAGEs it acknowledged (cumulative)
+  uint16_t delivery_count = 0;       // SEND: deliveries (see Tracker::delivery)
+  Command command = Command::kUnknown;
+  Command ack_command = Command::kUnknown;  // MESSAGE: ACK or NACK
   // The session's negotiated version: for CONNECT/STOMP it is filled in when
   // the CONNECTED answering it is observed; kUnknown when never seen.
   Version version = Version::kUnknown;
   // The version in force when the frame was sent: decides escaping.
   Version sent_under = Version::kUnknown;
-  bool direction_known = false;
-  bool from_client = false;
+  uint16_t bits = 0;
 
-  // heart-beats negotiated (ms; 0 = none), valid once CONNECTED was seen
-  bool heartbeat_negotiated = false;
-  uint32_t heartbeat_client_ms = 0;  // client -> server
-  uint32_t heartbeat_server_ms = 0;  // server -> client
-  // longest time this item's sender was silent before it (seconds; 0 when
-  // unknown, i.e. the sender's first data in the capture)
-  double silence = 0;
-  // how long the other side had been silent when this item was sent (0 when
-  // unknown): a side that stalls shows up on its peer's heart-beats even if
-  // it never speaks again
-  double peer_silence = 0;
+  enum Bit : uint16_t {
+    kHeartbeat = 1 << 0,
+    kJunk = 1 << 1,
+    kJunkContinued = 1 << 2,  // junk right after junk from the same sender
+    kDirectionKnown = 1 << 3,
+    kFromClient = 1 << 4,
+    kReceiptRequested = 1 << 5,  // the frame has a receipt header
+    kNeedsAck = 1 << 6,          // MESSAGE in a client(-individual) subscription
+    kHeartbeatNegotiated = 1 << 7,
+    kRequest = 1 << 8,  // response_link points to this request's response
+  };
+  bool has(Bit b) const { return (bits & b) != 0; }
+  void set(Bit b, bool on = true) { bits = on ? (bits | b) : (bits & ~b); }
+
+  bool heartbeat() const { return has(kHeartbeat); }
+  bool junk() const { return has(kJunk); }
+  bool junk_continued() const { return has(kJunkContinued); }
+  bool direction_known() const { return has(kDirectionKnown); }
+  bool from_client() const { return has(kFromClient); }
+  bool receipt_requested() const { return has(kReceiptRequested); }
+  bool needs_ack() const { return has(kNeedsAck); }
+  bool heartbeat_negotiated() const { return has(kHeartbeatNegotiated); }
 
   // receipt -> RECEIPT/ERROR, CONNECT/STOMP -> CONNECTED/ERROR
-  bool receipt_requested = false;  // the frame has a receipt header
-  Link response_in;  // on the request
-  Link response_to;  // on the response
-
+  Link response_in() const { return has(kRequest) ? response_link : Link(); }
+  Link response_to() const { return has(kRequest) ? Link() : response_link; }
   // MESSAGE -> ACK/NACK
-  const Subscription* subscription = nullptr;  // MESSAGE/ACK/NACK/UNSUBSCRIBE
-  bool needs_ack = false;                      // MESSAGE in a client(-individual) subscription
-  Link ack_in;                                 // on the MESSAGE: the ACK/NACK
-  Command ack_command = Command::kUnknown;     // ACK or NACK
-  Link acks;                                   // on an ACK/NACK: the MESSAGE it names
-  uint32_t acked_count = 0;                    // MESSAGEs this ACK acknowledged (cumulative)
-
-  // transactions
-  const Transaction* transaction = nullptr;    // BEGIN/COMMIT/ABORT and members
-
-  // broker transit: SEND -> MESSAGE(s) on any connection
-  Link sent_in;                  // on a MESSAGE
-  std::vector<Link> delivered_in;  // on a SEND, one per delivery
+  Link ack_in() const { return command == Command::kMessage ? ack_link : Link(); }
+  Link acks() const { return command == Command::kMessage ? Link() : ack_link; }
+  // broker transit: the SEND a MESSAGE delivers
+  Link sent_in() const { return command == Command::kMessage ? transit_link : Link(); }
 };
 
 class Tracker {
@@ -167,6 +186,11 @@ class Tracker {
 
   // Notes recorded for an item, or nullptr if it was never observed.
   const FrameNotes* find(FrameRef ref) const;
+
+  // The i-th MESSAGE the broker delivered for a SEND (i < delivery_count).
+  Link delivery(const FrameNotes* send, size_t i) const;
+  // Records one more delivery of a SEND (the transit matcher's job).
+  void add_delivery(FrameNotes* send, Link to);
 
   // Time of the latest STOMP data seen (any connection): how far the capture
   // goes, for "no answer within ..." checks made on the second pass.
@@ -221,11 +245,6 @@ class Tracker {
     std::unordered_map<std::string, FrameNotes*> pending_acks;   // ack key -> MESSAGE
     std::unordered_map<std::string, Transaction*> transactions;  // open, by id
   };
-  struct RefHash {
-    size_t operator()(const FrameRef& r) const {
-      return std::hash<uint64_t>()((uint64_t{r.num} << 20) ^ r.idx);
-    }
-  };
 
   FrameNotes* store(FrameRef ref, const FrameNotes& n);
   void orient(Connection& c, const ObservedFrame& f, FrameNotes& n);
@@ -240,7 +259,12 @@ class Tracker {
   std::deque<FrameNotes> notes_;  // deque: stable addresses
   std::deque<Subscription> subscriptions_;
   std::deque<Transaction> transactions_;
-  std::unordered_map<FrameRef, FrameNotes*, RefHash> index_;
+  // notes_ holds items in capture order (observe() is called in order), so
+  // find() is a binary search over it; anything stored out of order (not
+  // expected) goes to late_.
+  std::unordered_map<uint64_t, FrameNotes*> late_;
+  // deliveries of a SEND after its first (fan-out destinations)
+  std::unordered_map<const FrameNotes*, std::vector<Link>> more_deliveries_;
   std::unique_ptr<TransitMatcher> transit_;
   double last_time_ = 0;
 };

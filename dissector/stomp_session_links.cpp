@@ -20,9 +20,10 @@ bool has(const ObservedFrame& f, std::string_view name) {
 }
 
 void link(FrameNotes* request, FrameNotes* response) {
-  const double dt = std::max(0.0, response->time - request->time);
-  request->response_in = {response->self, dt};
-  response->response_to = {request->self, dt};
+  const float dt = static_cast<float>(std::max(0.0, response->time - request->time));
+  request->response_link = {response->self, dt};
+  request->set(FrameNotes::kRequest);
+  response->response_link = {request->self, dt};
 }
 
 // The key an ACK/NACK uses to name a MESSAGE, by version: 1.2 the MESSAGE's
@@ -50,7 +51,7 @@ void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n
     const HeaderView* r = first_header(f.headers, f.header_count, "receipt");
     if (r) {
       c.receipts[std::string(r->value)] = n;
-      n->receipt_requested = true;
+      n->set(FrameNotes::kReceiptRequested);
     }
   }
   if (f.command == Command::kReceipt || f.command == Command::kError) {
@@ -109,7 +110,7 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       if (!s) return;
       s->messages++;
       n->subscription = s;
-      n->needs_ack = s->ack_mode == "client" || s->ack_mode == "client-individual";
+      n->set(FrameNotes::kNeedsAck, s->ack_mode == "client" || s->ack_mode == "client-individual");
       return;
     }
     case Command::kAck:
@@ -126,7 +127,7 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
 
 void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   if (f.command == Command::kMessage) {
-    if (n->needs_ack) c.pending_acks[ack_key_for_message(f, n->sent_under)] = n;
+    if (n->needs_ack()) c.pending_acks[ack_key_for_message(f, n->sent_under)] = n;
     return;
   }
   if (f.command != Command::kAck && f.command != Command::kNack) return;
@@ -134,10 +135,10 @@ void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   if (it == c.pending_acks.end()) return;
   FrameNotes* msg = it->second;
   c.pending_acks.erase(it);
-  const double dt = std::max(0.0, n->time - msg->time);
-  msg->ack_in = {f.ref, dt};
+  const float dt = static_cast<float>(std::max(0.0, n->time - msg->time));
+  msg->ack_link = {f.ref, dt};
   msg->ack_command = f.command;
-  n->acks = {msg->self, dt};
+  n->ack_link = {msg->self, dt};
   n->acked_count = 1;
   if (!n->subscription) n->subscription = msg->subscription;
   // "client" mode: an ACK also acknowledges every earlier MESSAGE of the
@@ -147,7 +148,7 @@ void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
     for (auto p = c.pending_acks.begin(); p != c.pending_acks.end();) {
       FrameNotes* m = p->second;
       if (m->subscription == msg->subscription && m->self < msg->self) {
-        m->ack_in = {f.ref, std::max(0.0, n->time - m->time)};
+        m->ack_link = {f.ref, static_cast<float>(std::max(0.0, n->time - m->time))};
         m->ack_command = f.command;
         n->acked_count++;
         p = c.pending_acks.erase(p);

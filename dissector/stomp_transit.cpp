@@ -23,15 +23,6 @@ bool broker_header(std::string_view n) {
 // identical SENDs are never delivered.
 constexpr size_t kMaxCandidates = 64;
 
-bool headers_carried(const std::vector<std::pair<std::string, std::string>>& app,
-                     const ObservedFrame& msg) {
-  for (const auto& kv : app) {
-    const HeaderView* h = first_header(msg.headers, msg.header_count, kv.first);
-    if (!h || h->value != kv.second) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string TransitMatcher::normalise_destination(std::string_view d) {
@@ -47,32 +38,44 @@ bool TransitMatcher::point_to_point(std::string_view d) {
   return false;
 }
 
-std::string TransitMatcher::key(std::string_view dest, uint64_t hash, uint64_t len) {
-  std::string k(dest);
-  char buf[2 * sizeof(uint64_t)];
-  std::memcpy(buf, &hash, sizeof hash);
-  std::memcpy(buf + sizeof hash, &len, sizeof len);
-  k.push_back('\0');
-  k.append(buf, sizeof buf);
-  return k;
+namespace {
+
+uint64_t digest(std::string_view s) {
+  return body_digest(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
+
+}  // namespace
 
 void TransitMatcher::on_send(FrameNotes* send, const ObservedFrame& f) {
   const HeaderView* d = first_header(f.headers, f.header_count, "destination");
   if (!d) return;
-  Sent s{send, f.ref, f.time, {}, false};
-  for (size_t i = 0; i < f.header_count; i++) {
+  Sent s{send, f.time, static_cast<uint32_t>(app_.size()), 0, false, kNone};
+  for (size_t i = 0; i < f.header_count && s.app_count < UINT16_MAX; i++) {
     const HeaderView& h = f.headers[i];
     if (broker_header(h.name)) continue;
+    const uint64_t name = digest(h.name);
     bool seen = false;  // first occurrence wins
-    for (const auto& kv : s.app_headers) seen = seen || kv.first == h.name;
-    if (!seen) s.app_headers.emplace_back(std::string(h.name), std::string(h.value));
+    for (uint32_t k = 0; k < s.app_count; k++) seen = seen || app_[s.app_first + k].name == name;
+    if (seen) continue;
+    app_.push_back({name, digest(h.value)});
+    s.app_count++;
   }
-  queues_[key(normalise_destination(d->value), f.body_hash, f.body_len)].sends.push_back(
-      std::move(s));
+  auto dest = destinations_.emplace(normalise_destination(d->value),
+                                    static_cast<uint32_t>(destinations_.size()));
+  const Key key{dest.first->second, f.body_hash, f.body_len};
+  const uint32_t index = static_cast<uint32_t>(sent_.size());
+  sent_.push_back(s);
+  auto q = queues_.find(key);
+  if (q == queues_.end()) {
+    queues_.emplace(key, Queue{index, index});
+  } else {
+    sent_[q->second.tail].next_same = index;
+    q->second.tail = index;
+    if (q->second.head == kNone) q->second.head = index;
+  }
 }
 
-void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f) {
+void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker* tracker) {
   const HeaderView* d = first_header(f.headers, f.header_count, "destination");
   if (!d) return;
   // A redelivery carries a body we already linked once; don't consume a
@@ -80,33 +83,58 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f) {
   const HeaderView* rd = first_header(f.headers, f.header_count, "redelivered");
   if (rd && rd->value == "true") return;
   const std::string dest = normalise_destination(d->value);
-  auto it = queues_.find(key(dest, f.body_hash, f.body_len));
-  if (it == queues_.end()) return;
-  Queue& q = it->second;
+  auto di = destinations_.find(dest);
+  if (di == destinations_.end()) return;
+  const Key key{di->second, f.body_hash, f.body_len};
+  auto qi = queues_.find(key);
+  if (qi == queues_.end()) return;
+  Queue& q = qi->second;
+
+  // The MESSAGE's headers (first occurrence of each name) as digests.
+  std::vector<HeaderDigest> have;
+  have.reserve(f.header_count);
+  for (size_t i = 0; i < f.header_count; i++) {
+    const uint64_t name = digest(f.headers[i].name);
+    bool seen = false;
+    for (const HeaderDigest& h : have) seen = seen || h.name == name;
+    if (!seen) have.push_back({name, digest(f.headers[i].value)});
+  }
+  auto carried = [&](const Sent& s) {
+    for (uint32_t k = 0; k < s.app_count; k++) {
+      bool found = false;
+      for (const HeaderDigest& h : have) found = found || h == app_[s.app_first + k];
+      if (!found) return false;
+    }
+    return true;
+  };
 
   const bool p2p = point_to_point(dest);
-  std::string subscriber;
-  size_t start = q.first_open;
+  uint32_t* cursor = nullptr;
+  uint32_t i = q.head;
   if (!p2p) {
     const HeaderView* sub = first_header(f.headers, f.header_count, "subscription");
-    subscriber = std::to_string(f.conn) + '\0' + (sub ? std::string(sub->value) : std::string());
-    start = q.next_for[subscriber];
+    std::string id(reinterpret_cast<const char*>(&key), sizeof key);
+    id += std::to_string(f.conn) + '\0' + (sub ? std::string(sub->value) : std::string());
+    // the subscriber's last matched SEND; kNone: none yet, start at the head
+    auto ci = cursors_.emplace(std::move(id), kNone).first;
+    cursor = &ci->second;
+    i = *cursor == kNone ? q.head : sent_[*cursor].next_same;
   }
   size_t examined = 0;
-  for (size_t i = start; i < q.sends.size() && examined < kMaxCandidates; i++) {
-    Sent& s = q.sends[i];
+  for (; i != kNone && examined < kMaxCandidates; i = sent_[i].next_same) {
+    Sent& s = sent_[i];
     if (s.time > f.time) break;  // not sent yet when this was delivered
     if (p2p && s.delivered) continue;
     examined++;
-    if (!headers_carried(s.app_headers, f)) continue;
-    const double dt = std::max(0.0, f.time - s.time);
-    msg->sent_in = {s.ref, dt};
-    s.notes->delivered_in.push_back({f.ref, dt});
+    if (!carried(s)) continue;
+    const float dt = static_cast<float>(std::max(0.0, f.time - s.time));
+    msg->transit_link = {s.notes->self, dt};
+    tracker->add_delivery(s.notes, {f.ref, dt});
     if (p2p) {
       s.delivered = true;
-      while (q.first_open < q.sends.size() && q.sends[q.first_open].delivered) q.first_open++;
+      while (q.head != kNone && sent_[q.head].delivered) q.head = sent_[q.head].next_same;
     } else {
-      q.next_for[subscriber] = i + 1;
+      *cursor = i;
     }
     return;
   }

@@ -21,8 +21,9 @@ namespace stomp {
 class TransitMatcher {
  public:
   void on_send(FrameNotes* send, const ObservedFrame& f);
-  // Sets msg->sent_in and appends to the SEND's delivered_in on a match.
-  void on_message(FrameNotes* msg, const ObservedFrame& f);
+  // On a match: sets the MESSAGE's link to its SEND and records the delivery
+  // on the SEND through the tracker.
+  void on_message(FrameNotes* msg, const ObservedFrame& f, Tracker* tracker);
 
   // "/reply-queue/X" is delivered as "/queue/X" (RabbitMQ): one name.
   static std::string normalise_destination(std::string_view d);
@@ -30,20 +31,42 @@ class TransitMatcher {
   static bool point_to_point(std::string_view normalised);
 
  private:
+  // One SEND. SENDs with the same (destination, body) key form a chain
+  // through next_same, oldest first.
   struct Sent {
     FrameNotes* notes;
-    FrameRef ref;
     double time;
-    std::vector<std::pair<std::string, std::string>> app_headers;
-    bool delivered;
+    uint32_t app_first;  // its application headers: app_[app_first, +app_count)
+    uint16_t app_count;
+    bool delivered;      // point-to-point: consumed by a delivery
+    uint32_t next_same;  // next SEND with the same key, or kNone
   };
   struct Queue {
-    std::deque<Sent> sends;
-    size_t first_open = 0;  // point-to-point: before it, all delivered
-    std::unordered_map<std::string, size_t> next_for;  // fan-out: per subscriber
+    uint32_t head;  // oldest SEND still worth looking at (point-to-point: undelivered)
+    uint32_t tail;  // newest SEND
   };
-  static std::string key(std::string_view normalised_dest, uint64_t hash, uint64_t len);
-  std::unordered_map<std::string, Queue> queues_;
+  struct Key {
+    uint32_t dest;  // interned destination
+    uint64_t hash, len;
+    bool operator==(const Key& o) const { return dest == o.dest && hash == o.hash && len == o.len; }
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const { return k.hash ^ (k.len * 0x9e3779b97f4a7c15ull) ^ k.dest; }
+  };
+  // An application header as digests of its name and value: matching only
+  // needs equality, and strings would cost more than the frame notes.
+  struct HeaderDigest {
+    uint64_t name, value;
+    bool operator==(const HeaderDigest& o) const { return name == o.name && value == o.value; }
+  };
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  std::unordered_map<std::string, uint32_t> destinations_;
+  std::deque<Sent> sent_;
+  std::deque<HeaderDigest> app_;
+  std::unordered_map<Key, Queue, KeyHash> queues_;
+  // fan-out destinations: per (key, subscriber), the last SEND it received
+  std::unordered_map<std::string, uint32_t> cursors_;
 };
 
 }  // namespace stomp

@@ -97,7 +97,7 @@ void feed_correlator(packet_info* pinfo, const stomp_body_info* info, const mco:
   if (env->collective.is_text) m.collective = env->collective.text;
   if (env->ttl.is_int) m.has_ttl = true, m.ttl = env->ttl.integer;
   if (env->msgtime.is_int) m.has_msgtime = true, m.msgtime = env->msgtime.integer;
-  if (sn) m.sent_in = sn->sent_in;
+  if (sn) m.sent_in = sn->sent_in();
   *notes = mco_correlator().observe(m);
 }
 

@@ -301,19 +301,19 @@ void queue_tap(packet_info* pinfo, const stomp::Scan* s, const stomp_header_kv* 
   tap->command = cmd_text;
   tap->destination = first_value(kv, n, "destination");
   if (s->command == stomp::Command::kError) tap->error_message = first_value(kv, n, "message");
-  tap->from_client = (notes && notes->direction_known) ? (notes->from_client ? 1 : 0) : -1;
+  tap->from_client = (notes && notes->direction_known()) ? (notes->from_client() ? 1 : 0) : -1;
   tap->frame_bytes = s->length;
   tap->body_bytes = s->body_len;
   tap->receipt_time = tap->connect_time = tap->ack_time = tap->transit_time = -1;
   if (notes) {
-    if (notes->response_to.ref.valid()) {
-      const stomp::FrameNotes* req = stomp_tracker().find(notes->response_to.ref);
+    if (notes->response_to().ref.valid()) {
+      const stomp::FrameNotes* req = stomp_tracker().find(notes->response_to().ref);
       const bool connect = req && (req->command == stomp::Command::kConnect ||
                                    req->command == stomp::Command::kStomp);
-      (connect ? tap->connect_time : tap->receipt_time) = notes->response_to.time;
+      (connect ? tap->connect_time : tap->receipt_time) = notes->response_to().time;
     }
-    if (notes->acks.ref.valid()) tap->ack_time = notes->acks.time;
-    if (notes->sent_in.ref.valid()) tap->transit_time = notes->sent_in.time;
+    if (notes->acks().ref.valid()) tap->ack_time = notes->acks().time;
+    if (notes->sent_in().ref.valid()) tap->transit_time = notes->sent_in().time;
   }
   tap_queue_packet(stomp_tap, pinfo, tap);
 }
@@ -510,7 +510,7 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
       bi_data->header_count = n;
       bi_data->frame_index = ref.idx;
       bi_data->conversation = conn;
-      bi_data->from_client = (notes && notes->direction_known) ? (notes->from_client ? 1 : 0) : -1;
+      bi_data->from_client = (notes && notes->direction_known()) ? (notes->from_client() ? 1 : 0) : -1;
       tvbuff_t* body_tvb = tvb_new_subset_length(tvb, boff, blen);
       dissect_body(body_tvb, pinfo, st, bi_data, opt);
     }
@@ -541,7 +541,7 @@ void stomp_dissect_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
 
   stomp_tap_info* tap = wmem_new0(wsc::packet_pool(pinfo), stomp_tap_info);
   tap->command = "heart-beat";
-  tap->from_client = (notes && notes->direction_known) ? (notes->from_client ? 1 : 0) : -1;
+  tap->from_client = (notes && notes->direction_known()) ? (notes->from_client() ? 1 : 0) : -1;
   tap->frame_bytes = s->length;
   tap->receipt_time = tap->connect_time = tap->ack_time = tap->transit_time = -1;
   tap_queue_packet(stomp_tap, pinfo, tap);
@@ -571,6 +571,6 @@ void stomp_dissect_junk(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gui
   // problem, not one per segment).
   if (s->junk_reason == stomp::JunkReason::kHeaderSectionTooLarge)
     expert_add_info(pinfo, ji, &ei_stomp_header_section_too_large);
-  else if (!notes || !notes->junk_continued)
+  else if (!notes || !notes->junk_continued())
     expert_add_info(pinfo, ji, &ei_stomp_junk);
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "stomp_fields.h"
+#include "stomp_state.h"
 
 namespace {
 
@@ -48,15 +49,15 @@ void add_uint(proto_tree* tree, int hf, tvbuff_t* tvb, guint32 v) {
 void add_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, proto_item* frame_item,
                    const stomp::FrameNotes* n, const StompSessionOptions* opt) {
   // STOMP 1.0 has no heart-beats; say nothing rather than "0 ms".
-  if (!n->heartbeat_negotiated ||
+  if (!n->heartbeat_negotiated() ||
       (n->version == stomp::Version::k10 && !n->heartbeat_client_ms && !n->heartbeat_server_ms))
     return;
   add_uint(tree, hf_stomp_session_hb_client, tvb, n->heartbeat_client_ms);
   add_uint(tree, hf_stomp_session_hb_server, tvb, n->heartbeat_server_ms);
-  if (!n->direction_known) return;
+  if (!n->direction_known()) return;
   const double factor = 1.0 + opt->heartbeat_tolerance_pct / 100.0;
   // this side, silent before this item
-  const guint32 interval = n->from_client ? n->heartbeat_client_ms : n->heartbeat_server_ms;
+  const guint32 interval = n->from_client() ? n->heartbeat_client_ms : n->heartbeat_server_ms;
   if (interval && n->silence > 0) {
     proto_item* si = add_time(tree, hf_stomp_silence, tvb, n->silence);
     const double allowed = interval / 1000.0 * factor;
@@ -64,17 +65,17 @@ void add_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, proto_it
       expert_add_info_format(pinfo, frame_item ? frame_item : si, &ei_stomp_silent,
                              "%s silent for %.3f s; negotiated heart-beat every %.3f s "
                              "(tolerance %u%%: up to %.3f s)",
-                             n->from_client ? "Client" : "Server", n->silence, interval / 1000.0,
+                             n->from_client() ? "Client" : "Server", n->silence, interval / 1000.0,
                              opt->heartbeat_tolerance_pct, allowed);
   }
   // the other side, still silent when this item was sent
-  const guint32 peer_interval = n->from_client ? n->heartbeat_server_ms : n->heartbeat_client_ms;
+  const guint32 peer_interval = n->from_client() ? n->heartbeat_server_ms : n->heartbeat_client_ms;
   const double peer_allowed = peer_interval / 1000.0 * factor;
   if (peer_interval && n->peer_silence > peer_allowed)
     expert_add_info_format(pinfo, frame_item, &ei_stomp_silent,
                            "%s silent for %.3f s so far; negotiated heart-beat every %.3f s "
                            "(tolerance %u%%: up to %.3f s)",
-                           n->from_client ? "Server" : "Client", n->peer_silence,
+                           n->from_client() ? "Server" : "Client", n->peer_silence,
                            peer_interval / 1000.0, opt->heartbeat_tolerance_pct, peer_allowed);
 }
 
@@ -88,16 +89,16 @@ void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   const bool complete = PINFO_FD_VISITED(pinfo);  // the first pass has seen everything
 
   add_heartbeat(tvb, pinfo, tree, frame_item, n, opt);
-  if (n->heartbeat) return;
+  if (n->heartbeat()) return;
 
   // request / response
-  if (n->response_in.ref.valid()) {
-    add_frame(tree, hf_stomp_response_in, tvb, n->response_in.ref);
-    add_time(tree, hf_stomp_time, tvb, n->response_in.time);
+  if (n->response_in().ref.valid()) {
+    add_frame(tree, hf_stomp_response_in, tvb, n->response_in().ref);
+    add_time(tree, hf_stomp_time, tvb, n->response_in().time);
   }
-  if (n->response_to.ref.valid()) {
-    add_frame(tree, hf_stomp_response_to, tvb, n->response_to.ref);
-    add_time(tree, hf_stomp_time, tvb, n->response_to.time);
+  if (n->response_to().ref.valid()) {
+    add_frame(tree, hf_stomp_response_to, tvb, n->response_to().ref);
+    add_time(tree, hf_stomp_time, tvb, n->response_to().time);
   }
 
   // subscription named by this frame
@@ -116,17 +117,17 @@ void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
 
   // MESSAGE -> ACK/NACK
   if (n->command == Command::kMessage) {
-    if (n->ack_in.ref.valid()) {
-      add_frame(tree, hf_stomp_ack_in, tvb, n->ack_in.ref);
-      add_time(tree, hf_stomp_ack_time, tvb, n->ack_in.time);
+    if (n->ack_in().ref.valid()) {
+      add_frame(tree, hf_stomp_ack_in, tvb, n->ack_in().ref);
+      add_time(tree, hf_stomp_ack_time, tvb, n->ack_in().time);
       add_string(tree, hf_stomp_ack_command, tvb, stomp::command_name(n->ack_command));
-    } else if (n->needs_ack && complete) {
+    } else if (n->needs_ack() && complete) {
       expert_add_info(pinfo, frame_item, &ei_stomp_never_acked);
     }
   }
-  if (n->acks.ref.valid()) {
-    add_frame(tree, hf_stomp_acks, tvb, n->acks.ref);
-    add_time(tree, hf_stomp_ack_time, tvb, n->acks.time);
+  if (n->acks().ref.valid()) {
+    add_frame(tree, hf_stomp_acks, tvb, n->acks().ref);
+    add_time(tree, hf_stomp_ack_time, tvb, n->acks().time);
     add_uint(tree, hf_stomp_acked_count, tvb, n->acked_count);
   }
 
@@ -144,16 +145,20 @@ void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   }
 
   // broker transit
-  for (const stomp::Link& d : n->delivered_in) {
-    add_frame(tree, hf_stomp_delivered_in, tvb, d.ref);
-    add_time(tree, hf_stomp_transit_time, tvb, d.time);
+  if (n->command == stomp::Command::kSend) {
+    const stomp::Tracker& tracker = stomp_tracker();
+    for (size_t i = 0; i < n->delivery_count; i++) {
+      const stomp::Link d = tracker.delivery(n, i);
+      add_frame(tree, hf_stomp_delivered_in, tvb, d.ref);
+      add_time(tree, hf_stomp_transit_time, tvb, d.time);
+    }
   }
-  if (n->sent_in.ref.valid()) {
-    add_frame(tree, hf_stomp_sent_in, tvb, n->sent_in.ref);
-    add_time(tree, hf_stomp_transit_time, tvb, n->sent_in.time);
+  if (n->sent_in().ref.valid()) {
+    add_frame(tree, hf_stomp_sent_in, tvb, n->sent_in().ref);
+    add_time(tree, hf_stomp_transit_time, tvb, n->sent_in().time);
   }
 
-  if (complete && stomp::is_client_command(n->command) && !n->response_in.ref.valid() &&
-      n->receipt_requested)
+  if (complete && stomp::is_client_command(n->command) && !n->response_in().ref.valid() &&
+      n->receipt_requested())
     expert_add_info(pinfo, frame_item, &ei_stomp_no_receipt);
 }

@@ -68,10 +68,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const stomp::FrameRef& r : refs) {
     const stomp::FrameNotes* n = tracker.find(r);
     if (!n) std::abort();
-    if (n->response_in.ref.valid() && !tracker.find(n->response_in.ref)) std::abort();
-    if (n->sent_in.ref.valid() && !tracker.find(n->sent_in.ref)) std::abort();
-    for (const auto& d : n->delivered_in)
-      if (!tracker.find(d.ref)) std::abort();
+    if (n->response_in().ref.valid() && !tracker.find(n->response_in().ref)) std::abort();
+    if (n->sent_in().ref.valid() && !tracker.find(n->sent_in().ref)) std::abort();
+    for (size_t i = 0; i < n->delivery_count; i++)
+      if (!tracker.find(tracker.delivery(n, i).ref)) std::abort();
   }
   return 0;
 }

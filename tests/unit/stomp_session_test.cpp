@@ -45,10 +45,10 @@ TEST(StompTracker, VersionFromConnected) {
   EXPECT_EQ(connect->version, Version::k11);
   const auto* send = f.feed(1, kClient, Command::kSend);
   EXPECT_EQ(send->sent_under, Version::k11);
-  EXPECT_TRUE(send->direction_known);
-  EXPECT_TRUE(send->from_client);
+  EXPECT_TRUE(send->direction_known());
+  EXPECT_TRUE(send->from_client());
   const auto* msg = f.feed(1, kServer, Command::kMessage);
-  EXPECT_FALSE(msg->from_client);
+  EXPECT_FALSE(msg->from_client());
 }
 
 TEST(StompTracker, NoVersionHeaderMeans10) {
@@ -83,10 +83,10 @@ TEST(StompTracker, ConnectionsAreIndependentAndNotesStable) {
 TEST(StompTracker, MidStreamDirectionFromServerFrames) {
   Feeder f;
   const auto* m = f.feed(7, kServer, Command::kMessage);
-  EXPECT_TRUE(m->direction_known);
-  EXPECT_FALSE(m->from_client);
+  EXPECT_TRUE(m->direction_known());
+  EXPECT_FALSE(m->from_client());
   const auto* a = f.feed(7, kClient, Command::kAck);
-  EXPECT_TRUE(a->from_client);
+  EXPECT_TRUE(a->from_client());
   EXPECT_EQ(a->sent_under, Version::kUnknown);
 }
 
@@ -142,28 +142,28 @@ TEST(StompLinks, ReceiptAndConnectResponses) {
   Session s;
   const auto* connect = s.frame(1, kClient, Command::kConnect, {{"accept-version", "1.2"}});
   const auto* connected = s.frame(1, kServer, Command::kConnected, {{"version", "1.2"}}, "", 0.5);
-  EXPECT_EQ(connect->response_in.ref.num, 2u);
-  EXPECT_NEAR(connect->response_in.time, 0.5, 1e-9);
-  EXPECT_EQ(connected->response_to.ref.num, 1u);
+  EXPECT_EQ(connect->response_in().ref.num, 2u);
+  EXPECT_NEAR(connect->response_in().time, 0.5, 1e-6);
+  EXPECT_EQ(connected->response_to().ref.num, 1u);
   const auto* send = s.frame(1, kClient, Command::kSend, {{"destination", "/q"}, {"receipt", "r-7"}});
-  EXPECT_TRUE(send->receipt_requested);
+  EXPECT_TRUE(send->receipt_requested());
   s.frame(1, kClient, Command::kSend, {{"destination", "/q"}, {"receipt", "r-8"}});
   // receipts may come back in any order; the id decides
   const auto* r8 = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r-8"}}, "", 0.25);
   const auto* r7 = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r-7"}}, "", 0.25);
-  EXPECT_EQ(r8->response_to.ref.num, 4u);
-  EXPECT_EQ(r7->response_to.ref.num, 3u);
-  EXPECT_EQ(send->response_in.ref.num, 6u);
-  EXPECT_NEAR(send->response_in.time, 0.010 + 0.25 + 0.25, 1e-9);
+  EXPECT_EQ(r8->response_to().ref.num, 4u);
+  EXPECT_EQ(r7->response_to().ref.num, 3u);
+  EXPECT_EQ(send->response_in().ref.num, 6u);
+  EXPECT_NEAR(send->response_in().time, 0.010 + 0.25 + 0.25, 1e-6);
   // an ERROR may answer a receipt too
   const auto* sub = s.frame(1, kClient, Command::kSubscribe,
                             {{"destination", "/bad"}, {"id", "0"}, {"receipt", "r-9"}});
   const auto* err = s.frame(1, kServer, Command::kError, {{"receipt-id", "r-9"}, {"message", "no"}});
-  EXPECT_EQ(sub->response_in.ref, err->self);
+  EXPECT_EQ(sub->response_in().ref, err->self);
   // a receipt on another connection is a different receipt
   s.frame(2, kClient, Command::kDisconnect, {{"receipt", "r-10"}});
   const auto* other = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r-10"}});
-  EXPECT_FALSE(other->response_to.ref.valid());
+  EXPECT_FALSE(other->response_to().ref.valid());
 }
 
 TEST(StompLinks, AckBy12AckHeaderAnd11MessageIdAndSubscription) {
@@ -175,16 +175,16 @@ TEST(StompLinks, AckBy12AckHeaderAnd11MessageIdAndSubscription) {
                            {{"subscription", "s1"}, {"message-id", "m1"}, {"ack", "A1"}, {"destination", "/queue/a"}});
   const auto* m2 = s.frame(1, kServer, Command::kMessage,
                            {{"subscription", "s1"}, {"message-id", "m2"}, {"ack", "A2"}, {"destination", "/queue/a"}});
-  EXPECT_TRUE(m1->needs_ack);
+  EXPECT_TRUE(m1->needs_ack());
   ASSERT_NE(m1->subscription, nullptr);
   EXPECT_EQ(m1->subscription->destination, "/queue/a");
   EXPECT_EQ(m1->subscription->ack_mode, "client-individual");
   EXPECT_EQ(m1->subscription->subscribe, sub->self);
   const auto* nack = s.frame(1, kClient, Command::kNack, {{"id", "A2"}}, "", 0.1);
-  EXPECT_EQ(m2->ack_in.ref, nack->self);
+  EXPECT_EQ(m2->ack_in().ref, nack->self);
   EXPECT_EQ(m2->ack_command, Command::kNack);
-  EXPECT_EQ(nack->acks.ref, m2->self);
-  EXPECT_FALSE(m1->ack_in.ref.valid());  // client-individual: not cumulative
+  EXPECT_EQ(nack->acks().ref, m2->self);
+  EXPECT_FALSE(m1->ack_in().ref.valid());  // client-individual: not cumulative
 
   Session v11;
   v11.connect(5, "1.1");
@@ -192,7 +192,7 @@ TEST(StompLinks, AckBy12AckHeaderAnd11MessageIdAndSubscription) {
   const auto* m = v11.frame(5, kServer, Command::kMessage,
                             {{"subscription", "7"}, {"message-id", "ID:x-1"}, {"destination", "/queue/b"}});
   const auto* ack = v11.frame(5, kClient, Command::kAck, {{"subscription", "7"}, {"message-id", "ID:x-1"}});
-  EXPECT_EQ(m->ack_in.ref, ack->self);
+  EXPECT_EQ(m->ack_in().ref, ack->self);
   EXPECT_EQ(ack->subscription, m->subscription);
 }
 
@@ -207,10 +207,10 @@ TEST(StompLinks, ClientModeAckIsCumulative) {
                             {"ack", "a" + std::to_string(i)}, {"destination", "/queue/c"}}));
   // ACK of the 4th acknowledges the first four, not the fifth
   const auto* ack = s.frame(1, kClient, Command::kAck, {{"id", "a3"}});
-  for (int i = 0; i < 4; i++) EXPECT_EQ(msgs[i]->ack_in.ref, ack->self) << i;
-  EXPECT_FALSE(msgs[4]->ack_in.ref.valid());
+  for (int i = 0; i < 4; i++) EXPECT_EQ(msgs[i]->ack_in().ref, ack->self) << i;
+  EXPECT_FALSE(msgs[4]->ack_in().ref.valid());
   EXPECT_EQ(ack->acked_count, 4u);
-  EXPECT_EQ(ack->acks.ref, msgs[3]->self);
+  EXPECT_EQ(ack->acks().ref, msgs[3]->self);
 }
 
 TEST(StompLinks, CumulativeAckFollowsFrameOrderNotTime) {
@@ -238,10 +238,10 @@ TEST(StompLinks, CumulativeAckFollowsFrameOrderNotTime) {
                      {{"subscription", "s"}, {"ack", ids[i]}, {"destination", "/q"}}));
   const auto* ack = feed(4, 0, kClient, Command::kAck, {{"id", "a2"}});
   EXPECT_EQ(ack->acked_count, 3u);
-  EXPECT_TRUE(m[0]->ack_in.ref.valid());
-  EXPECT_TRUE(m[2]->ack_in.ref.valid());
-  EXPECT_FALSE(m[3]->ack_in.ref.valid());
-  EXPECT_FALSE(m[4]->ack_in.ref.valid());
+  EXPECT_TRUE(m[0]->ack_in().ref.valid());
+  EXPECT_TRUE(m[2]->ack_in().ref.valid());
+  EXPECT_FALSE(m[3]->ack_in().ref.valid());
+  EXPECT_FALSE(m[4]->ack_in().ref.valid());
 }
 
 TEST(StompLinks, AutoModeNeedsNoAckAndUnsubscribeCloses) {
@@ -249,7 +249,7 @@ TEST(StompLinks, AutoModeNeedsNoAckAndUnsubscribeCloses) {
   s.connect(1, "1.2");
   const auto* sub = s.frame(1, kClient, Command::kSubscribe, {{"destination", "/topic/t"}, {"id", "x"}});
   const auto* m = s.frame(1, kServer, Command::kMessage, {{"subscription", "x"}, {"destination", "/topic/t"}});
-  EXPECT_FALSE(m->needs_ack);
+  EXPECT_FALSE(m->needs_ack());
   EXPECT_EQ(m->subscription->ack_mode, "auto");
   const auto* unsub = s.frame(1, kClient, Command::kUnsubscribe, {{"id", "x"}});
   EXPECT_EQ(sub->subscription->unsubscribe, unsub->self);
@@ -265,9 +265,9 @@ TEST(StompLinks, Stomp10SubscriptionWithoutIdByDestination) {
   s.frame(1, kClient, Command::kSubscribe, {{"destination", "/queue/old"}, {"ack", "client"}});
   const auto* m = s.frame(1, kServer, Command::kMessage, {{"destination", "/queue/old"}, {"message-id", "42"}});
   ASSERT_NE(m->subscription, nullptr);
-  EXPECT_TRUE(m->needs_ack);
+  EXPECT_TRUE(m->needs_ack());
   const auto* ack = s.frame(1, kClient, Command::kAck, {{"message-id", "42"}});
-  EXPECT_EQ(m->ack_in.ref, ack->self);
+  EXPECT_EQ(m->ack_in().ref, ack->self);
 }
 
 TEST(StompLinks, Transactions) {
@@ -303,7 +303,7 @@ TEST(StompLinks, HeartBeatNegotiationAndSilence) {
   // heart-beats from the client, then a 7 s gap
   s.t.activity(1, kClient, s.now + 2.9);
   const auto* hb = s.t.observe_heartbeat(1, kClient, {++s.num, 0}, s.now + 2.9);
-  EXPECT_TRUE(hb->from_client);
+  EXPECT_TRUE(hb->from_client());
   EXPECT_NEAR(hb->silence, 2.9 + 0.010, 1e-6);
   s.now += 2.9;
   const auto* late = s.frame(1, kClient, Command::kSend, {{"destination", "/q"}}, "", 7.0);
@@ -328,14 +328,14 @@ TEST(StompTransit, QueueDeliversEachSendOnceInOrder) {
     msgs.push_back(s.frame(2, kServer, Command::kMessage,
                            {{"destination", "/queue/x"}, {"message-id", std::to_string(i)}}, "same"));
   for (int i = 0; i < 3; i++) {
-    EXPECT_EQ(msgs[i]->sent_in.ref, sends[i]->self) << i;  // first in, first out
-    ASSERT_EQ(sends[i]->delivered_in.size(), 1u);
-    EXPECT_EQ(sends[i]->delivered_in[0].ref, msgs[i]->self);
+    EXPECT_EQ(msgs[i]->sent_in().ref, sends[i]->self) << i;  // first in, first out
+    ASSERT_EQ(sends[i]->delivery_count, 1u);
+    EXPECT_EQ(s.t.delivery(sends[i], 0).ref, msgs[i]->self);
   }
-  EXPECT_NEAR(msgs[0]->sent_in.time, 0.030, 1e-9);
+  EXPECT_NEAR(msgs[0]->sent_in().time, 0.030, 1e-6);
   // a different body does not match
   const auto* other = s.frame(2, kServer, Command::kMessage, {{"destination", "/queue/x"}}, "different");
-  EXPECT_FALSE(other->sent_in.ref.valid());
+  EXPECT_FALSE(other->sent_in().ref.valid());
 }
 
 TEST(StompTransit, TopicFansOutPerSubscriber) {
@@ -343,13 +343,27 @@ TEST(StompTransit, TopicFansOutPerSubscriber) {
   const auto* send = s.frame(1, kClient, Command::kSend, {{"destination", "/topic/news"}}, "hello");
   const auto* a = s.frame(2, kServer, Command::kMessage, {{"destination", "/topic/news"}, {"subscription", "1"}}, "hello");
   const auto* b = s.frame(3, kServer, Command::kMessage, {{"destination", "/topic/news"}, {"subscription", "1"}}, "hello");
-  EXPECT_EQ(a->sent_in.ref, send->self);
-  EXPECT_EQ(b->sent_in.ref, send->self);
-  EXPECT_EQ(send->delivered_in.size(), 2u);
+  EXPECT_EQ(a->sent_in().ref, send->self);
+  EXPECT_EQ(b->sent_in().ref, send->self);
+  EXPECT_EQ(send->delivery_count, 2u);
+  EXPECT_EQ(s.t.delivery(send, 0).ref, a->self);
+  EXPECT_EQ(s.t.delivery(send, 1).ref, b->self);
   // no delivery before the SEND happened
   const auto* early = s.frame(4, kServer, Command::kMessage, {{"destination", "/topic/late"}}, "x");
   s.frame(1, kClient, Command::kSend, {{"destination", "/topic/late"}}, "x");
-  EXPECT_FALSE(early->sent_in.ref.valid());
+  EXPECT_FALSE(early->sent_in().ref.valid());
+}
+
+TEST(StompTransit, TopicSubscriberKeepsUpWithLaterSends) {
+  // one subscriber receives each SEND right after it was sent: its position
+  // must move on to SENDs that did not exist yet at its previous delivery
+  Session s;
+  for (int i = 0; i < 4; i++) {
+    const auto* send = s.frame(1, kClient, Command::kSend, {{"destination", "/topic/t"}}, "same");
+    const auto* got = s.frame(2, kServer, Command::kMessage,
+                              {{"destination", "/topic/t"}, {"subscription", "s"}}, "same");
+    EXPECT_EQ(got->sent_in().ref, send->self) << i;
+  }
 }
 
 TEST(StompTransit, DirectAddressingCopiesToldApartByHeaders) {
@@ -365,8 +379,8 @@ TEST(StompTransit, DirectAddressingCopiesToldApartByHeaders) {
                               {{"destination", "/queue/mc.nodes"}, {"mc_identity", "db01"}, {"priority", "4"}}, "req");
   const auto* at_web = s.frame(2, kServer, Command::kMessage,
                                {{"destination", "/queue/mc.nodes"}, {"mc_identity", "web01"}}, "req");
-  EXPECT_EQ(at_db->sent_in.ref, to_db->self);
-  EXPECT_EQ(at_web->sent_in.ref, to_web->self);
+  EXPECT_EQ(at_db->sent_in().ref, to_db->self);
+  EXPECT_EQ(at_web->sent_in().ref, to_web->self);
 }
 
 TEST(StompTransit, RabbitMqReplyQueueAndRedelivery) {
@@ -374,8 +388,8 @@ TEST(StompTransit, RabbitMqReplyQueueAndRedelivery) {
   const auto* send = s.frame(1, kClient, Command::kSend, {{"destination", "/reply-queue/amq.gen-Q"}}, "r");
   // RabbitMQ delivers it as /queue/amq.gen-Q and rewrites reply-to
   const auto* msg = s.frame(2, kServer, Command::kMessage, {{"destination", "/queue/amq.gen-Q"}}, "r");
-  EXPECT_EQ(msg->sent_in.ref, send->self);
+  EXPECT_EQ(msg->sent_in().ref, send->self);
   const auto* again = s.frame(2, kServer, Command::kMessage,
                               {{"destination", "/queue/amq.gen-Q"}, {"redelivered", "true"}}, "r");
-  EXPECT_FALSE(again->sent_in.ref.valid());
+  EXPECT_FALSE(again->sent_in().ref.valid());
 }
