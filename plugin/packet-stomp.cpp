@@ -18,6 +18,7 @@ extern "C" {
 }
 
 #include "plugin_protocols.h"
+#include "stomp_big_frame.h"
 #include "stomp_fields.h"
 #include "stomp_frame.h"
 #include "stomp_frame_tree.h"
@@ -50,9 +51,18 @@ StompFrameOptions frame_options(void) {
   return o;
 }
 
+// Directly on TCP (not inside TLS or WebSocket), TCP hands us its tcpinfo.
+const struct tcpinfo* tcp_below(packet_info* pinfo, void* data) {
+  if (!data || proto_is_frame_protocol(pinfo->layers, "tls") ||
+      proto_is_frame_protocol(pinfo->layers, "websocket"))
+    return nullptr;
+  return static_cast<const struct tcpinfo*>(data);
+}
+
 // Walks the buffer item by item. Returns the number of bytes handled (all of
-// them; incomplete frames are left to TCP reassembly via desegment_*).
-int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
+// them; incomplete frames are left to TCP reassembly via desegment_*, or
+// collected by stomp_big_frame when large and of unknown length).
+int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
   const guint avail = tvb_captured_length(tvb);
   if (avail == 0) return 0;
   const guint8* buf = tvb_get_ptr(tvb, 0, static_cast<gint>(avail));
@@ -67,8 +77,10 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
   const bool visited = PINFO_FD_VISITED(pinfo);
   // Any bytes count as a sign of life for heart-beat checks.
   if (!visited) tracker.activity(conn, sender, packet_time(pinfo));
+  const struct tcpinfo* tcp = can_desegment ? tcp_below(pinfo, data) : nullptr;
 
-  guint offset = 0;
+  // The rest of a large frame the glue collects itself, if any.
+  guint offset = tcp ? stomp_big_frame_continue(tvb, pinfo, tree, tcp, &opt) : 0;
   while (offset < avail) {
     const guint left = avail - offset;
     // On the second pass TCP hands over a reassembly that never completed
@@ -88,6 +100,12 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
     }
     switch (s.status) {
       case stomp::ScanStatus::kNeedMore:
+        // A large frame of unknown length: collect it here rather than have
+        // TCP rebuild the growing buffer for every segment.
+        if (tcp && s.need == 0 && left >= kStompBigFrameThreshold &&
+            (visited || (resume && resume->stage == stomp::ScanResume::Stage::kBody)) &&
+            stomp_big_frame_start(tvb, pinfo, tree, tcp, offset, buf + offset, left))
+          return static_cast<int>(avail);
         if (resume) tracker.suspend(conn, sender, buf + offset, left);
         pinfo->desegment_offset = offset;
         pinfo->desegment_len = s.need > left
@@ -110,8 +128,8 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree) {
   return static_cast<int>(avail);
 }
 
-int dissect_stomp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
-  return dissect_stomp_stream(tvb, pinfo, tree);
+int dissect_stomp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+  return dissect_stomp_stream(tvb, pinfo, tree, data);
 }
 
 // The cheap test every TCP payload without a port dissector goes through.
@@ -128,7 +146,7 @@ stomp::Verdict stream_start_verdict(tvbuff_t* tvb) {
 }
 
 wsc::heur_ret_t dissect_stomp_heur_tcp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
-                                       void*) {
+                                       void* data) {
   switch (stream_start_verdict(tvb)) {
     case stomp::Verdict::kNo:
       return FALSE;
@@ -145,7 +163,7 @@ wsc::heur_ret_t dissect_stomp_heur_tcp(tvbuff_t* tvb, packet_info* pinfo, proto_
   }
   conversation_t* conv = find_or_create_conversation(pinfo);
   conversation_set_dissector_from_frame_number(conv, pinfo->num, stomp_handle);
-  dissect_stomp_stream(tvb, pinfo, tree);
+  dissect_stomp_stream(tvb, pinfo, tree, data);
   return TRUE;
 }
 
@@ -154,7 +172,7 @@ wsc::heur_ret_t dissect_stomp_heur_tcp(tvbuff_t* tvb, packet_info* pinfo, proto_
 wsc::heur_ret_t dissect_stomp_heur_inner(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
                                          void*) {
   if (stream_start_verdict(tvb) != stomp::Verdict::kYes) return FALSE;
-  dissect_stomp_stream(tvb, pinfo, tree);
+  dissect_stomp_stream(tvb, pinfo, tree, nullptr);
   return TRUE;
 }
 
@@ -187,6 +205,7 @@ void proto_register_stomp(void) {
       "A side silent longer than its negotiated heart-beat interval plus this share of it is "
       "flagged (150: more than 2.5 times the interval)", 10, &pref_heartbeat_tolerance_pct);
   stomp_state_register();
+  stomp_big_frame_register();
   stomp_tap = register_tap("stomp");
   stomp_stats_register();
 }

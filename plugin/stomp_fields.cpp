@@ -19,6 +19,8 @@ int hf_stomp_frame_length = -1;
 int hf_stomp_heartbeat = -1;
 int hf_stomp_junk = -1;
 int hf_stomp_session_version = -1;
+int hf_stomp_reassembly_start = -1;
+int hf_stomp_reassembled_in = -1;
 
 int hf_stomp_destination = -1;
 int hf_stomp_id = -1;
@@ -172,6 +174,13 @@ void stomp_register_fields(void) {
                              "Heart-beat: number of EOLs", HFILL}},
       {&hf_stomp_junk, {"Unparsed data", "stomp.junk", FT_BYTES, BASE_NONE, NULL, 0x0,
                         "Bytes that are not part of a STOMP frame", HFILL}},
+      {&hf_stomp_reassembly_start, {"Frame starts in", "stomp.reassembly_start", FT_FRAMENUM,
+                                    BASE_NONE, NULL, 0x0,
+                                    "A large frame of unknown length, collected by the dissector, "
+                                    "starts in this packet", HFILL}},
+      {&hf_stomp_reassembled_in, {"Frame completed in", "stomp.reassembled_in", FT_FRAMENUM,
+                                  BASE_NONE, NULL, 0x0,
+                                  "The packet where this large frame ends", HFILL}},
       {&hf_stomp_session_version, {"Session version", "stomp.session.version", FT_STRING,
                                    BASE_NONE, NULL, 0x0,
                                    "STOMP version negotiated for this connection", HFILL}},

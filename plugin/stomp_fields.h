@@ -20,6 +20,8 @@ extern int hf_stomp_frame_length;
 extern int hf_stomp_heartbeat;
 extern int hf_stomp_junk;
 extern int hf_stomp_session_version;
+extern int hf_stomp_reassembly_start;
+extern int hf_stomp_reassembled_in;
 
 // headers the STOMP 1.2 specification defines
 extern int hf_stomp_destination;

@@ -62,6 +62,7 @@ class Capture:
         self.records.append(struct.pack("<IIII", sec, usec, len(frame), len(frame)) + frame)
 
     def client(self, data, mss=MSS, dt=0.001):
+        self._last_client = data
         for i in range(0, len(data), mss):
             chunk = data[i:i + mss]
             self._add(packet(self.cport, self.sport, self.cseq, self.sseq, 0x18, chunk), dt)
@@ -72,6 +73,11 @@ class Capture:
             chunk = data[i:i + MSS]
             self._add(packet(self.sport, self.cport, self.sseq, self.cseq, 0x18, chunk), dt)
             self.sseq += len(chunk)
+
+    def retransmit(self, nbytes):
+        """Sends the client's last nbytes again (a TCP retransmission)."""
+        self.cseq -= nbytes
+        self.client(self._last_client[-nbytes:])
 
     def close(self):
         self._add(packet(self.cport, self.sport, self.cseq, self.sseq, 0x11, b""))
@@ -275,7 +281,20 @@ def build():
     c.write("yaml-billion-laughs.pcap")
     EXPECT["yaml-billion-laughs.pcap"] = {"experts": [], "mco_kind": "request"}
 
-    # 12. MCollective TTLs (not hostile, but not in the real captures): a
+    # 12. a 300 KB body without content-length (NUL-delimited) in MSS-sized
+    # segments, with a retransmitted segment in the middle: the dissector
+    # collects such frames itself (see plugin/stomp_big_frame.h)
+    c = session(40012)
+    body = bytes((i * 7) % 251 + 1 for i in range(300000))  # no NUL inside
+    c.client(b"SEND\ndestination:/queue/big\n\n" + body[:150000])
+    c.retransmit(1448)
+    c.client(body[150000:] + NUL)
+    after(c)
+    c.close()
+    c.write("big-nul-body.pcap")
+    EXPECT["big-nul-body.pcap"] = {"experts": [], "body_len": 300000}
+
+    # 13. MCollective TTLs (not hostile, but not in the real captures): a
     # request delivered 120 s after its :msgtime with ttl 60 (the node drops
     # it), and a request with ttl 2 that gets no reply while the capture goes
     # on for 5 s more.

@@ -40,7 +40,7 @@ class Hostile(unittest.TestCase):
             with self.subTest(capture=name):
                 path = os.path.join(HOSTILE, name)
                 fields = ["frame.number", "stomp.command", "stomp.destination", "stomp.header.count",
-                          "mcollective.kind"]
+                          "mcollective.kind", "stomp.body.length"]
                 args = ["-2", "-T", "fields", "-E", "separator=\x1f", "-E", "aggregator=\x1e",
                         "-E", "occurrence=a", "-o", "mcollective.psk:x"]
                 for fld in fields:
@@ -65,6 +65,9 @@ class Hostile(unittest.TestCase):
                 if "mco_kind" in want:
                     kinds = [k for r in rows for k in r[4].split("\x1e") if k]
                     self.assertIn(want["mco_kind"], kinds)
+                if "body_len" in want:
+                    lengths = [int(b) for r in rows for b in r[5].split("\x1e") if b]
+                    self.assertIn(want["body_len"], lengths)
                 if "mco_errors" in want:
                     rows_m = ts.fields(path, ["frame.number"], "mcollective.expert.decode_error")
                     self.assertEqual(len(rows_m), want["mco_errors"])
