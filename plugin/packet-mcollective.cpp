@@ -112,7 +112,9 @@ int dissect_message(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
   char when[48];
   mco_reply_time_text(notes, ref, when, sizeof when);
   col_set_str(pinfo->cinfo, COL_PROTOCOL, "MCollective");
-  col_append_fstr(pinfo->cinfo, COL_INFO, ": %s%s", what, when);
+  char col_text[320];
+  std::snprintf(col_text, sizeof col_text, ": %s%s", what, when);
+  stomp_col_extend(pinfo, col_text);
 
   proto_item* top = proto_tree_add_item(tree, proto_mcollective, tvb, 0, -1, ENC_NA);
   proto_item_append_text(top, ", %s%s", what, when);

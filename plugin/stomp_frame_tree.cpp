@@ -240,6 +240,18 @@ void dissect_body(tvbuff_t* body_tvb, packet_info* pinfo, proto_tree* tree,
   col_set_writable(pinfo->cinfo, -1, writable);
 }
 
+// "name: value" for the stomp.header item (printf was a fifth of the cost
+// of a frame's tree).
+const char* join_header(wmem_allocator_t* pool, const stomp_header_kv* h) {
+  char* s = static_cast<char*>(wmem_alloc(pool, h->name_len + 2 + h->value_len + 1));
+  std::memcpy(s, h->name, h->name_len);
+  s[h->name_len] = ':';
+  s[h->name_len + 1] = ' ';
+  std::memcpy(s + h->name_len + 2, h->value, h->value_len);
+  s[h->name_len + 2 + h->value_len] = 0;
+  return s;
+}
+
 // Is header i a repeat of an earlier one? Linear for ordinary frames, a hash
 // set for frames with very many headers (keeps 100,000 headers linear).
 gboolean seen_before(wmem_map_t** names, wmem_allocator_t* pool, const stomp_header_kv* kv,
@@ -426,8 +438,7 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
     proto_item_set_generated(cnt);
     for (guint32 i = 0; i < n; i++) {
       const DecodedHeader* d = &dh[i];
-      const char* text = tree ? wmem_strdup_printf(pool, "%s: %s", kv[i].name, kv[i].value)
-                              : kv[i].value;
+      const char* text = tree ? join_header(pool, &kv[i]) : kv[i].value;
       proto_item* hi = proto_tree_add_string(hs, hf_stomp_header, tvb,
                                              static_cast<gint>(offset + d->line.line_off),
                                              static_cast<gint>(d->line.line_len), text);

@@ -1,6 +1,8 @@
 // stomp_state.cpp - see stomp_state.h.
 #include "stomp_state.h"
 
+#include <cstring>
+
 #include "stomp_fields.h"
 
 namespace {
@@ -14,7 +16,16 @@ enum : guint32 { kKeyPacketState = 1 };
 struct PacketState {
   guint32 next_idx;    // FrameRef::idx of the next frame
   gboolean info_used;  // the Info column already holds a STOMP item
+  gboolean info_full;  // ... and is as long as Wireshark lets it be
+  guint32 info_len;    // what we wrote to it so far
+  gboolean have_conn;
+  guint64 conn;        // stomp_connection_id, looked up once per packet
 };
+
+// Appending rescans the column (g_strlcat), so appends stop once the
+// column holds what Wireshark can show anyway (COL_MAX_INFO_LEN): that keeps
+// a segment with a thousand frames linear.
+constexpr guint32 kInfoRoom = COL_MAX_INFO_LEN - 8;
 
 void state_init(void) {
   delete g_tracker;
@@ -57,19 +68,40 @@ stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo) {
 
 void stomp_col_append(packet_info* pinfo, const char* text) {
   PacketState* st = packet_state(pinfo);
+  const guint32 n = static_cast<guint32>(strlen(text));
   if (!st->info_used) {
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "STOMP");
     col_clear(pinfo->cinfo, COL_INFO);
     st->info_used = TRUE;
     col_add_str(pinfo->cinfo, COL_INFO, text);
-  } else {
-    col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+    st->info_len = n;
+    return;
   }
+  if (st->info_full) return;
+  if (st->info_len + 2 + n > kInfoRoom) {
+    col_append_str(pinfo->cinfo, COL_INFO, ", \xe2\x80\xa6");
+    st->info_full = TRUE;
+    return;
+  }
+  col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+  st->info_len += 2 + n;
+}
+
+void stomp_col_extend(packet_info* pinfo, const char* text) {
+  PacketState* st = packet_state(pinfo);
+  const guint32 n = static_cast<guint32>(strlen(text));
+  if (st->info_full || st->info_len + n > kInfoRoom) return;
+  col_append_str(pinfo->cinfo, COL_INFO, text);
+  st->info_len += n;
 }
 
 uint64_t stomp_connection_id(packet_info* pinfo) {
-  conversation_t* conv = find_or_create_conversation(pinfo);
-  return conv->conv_index;
+  PacketState* st = packet_state(pinfo);
+  if (!st->have_conn) {
+    st->conn = find_or_create_conversation(pinfo)->conv_index;
+    st->have_conn = TRUE;
+  }
+  return st->conn;
 }
 
 uint64_t stomp_sender_id(packet_info* pinfo) {

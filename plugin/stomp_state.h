@@ -17,6 +17,8 @@ stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo);
 // Appends one item (frame, heart-beat, junk) to the Info column; the first
 // item of a packet replaces what lower layers wrote there.
 void stomp_col_append(packet_info* pinfo, const char* text);
+// Adds to the last item (a sub-dissector's summary of a frame's body).
+void stomp_col_extend(packet_info* pinfo, const char* text);
 
 // Connection id and sender id as the Tracker wants them.
 uint64_t stomp_connection_id(packet_info* pinfo);
