@@ -5,23 +5,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "glue_time.h"
 #include "mco_fields.h"
 #include "mco_state.h"
 #include "stomp_state.h"
 
 namespace {
 
-nstime_t to_nstime(double seconds) {
-  nstime_t t;
-  double whole = std::floor(seconds);
-  t.secs = static_cast<time_t>(whole);
-  t.nsecs = static_cast<int>((seconds - whole) * 1e9 + 0.5);
-  if (t.nsecs >= 1000000000) t.secs++, t.nsecs -= 1000000000;
-  return t;
-}
-
 void gen_time(proto_tree* tree, int hf, tvbuff_t* tvb, double seconds) {
-  nstime_t t = to_nstime(seconds);
+  nstime_t t = nstime_from_seconds(seconds);
   proto_item* it = proto_tree_add_time(tree, hf, tvb, 0, 0, &t);
   proto_item_set_generated(it);
 }

@@ -11,6 +11,7 @@
 #include <new>
 
 #include "arena.h"
+#include "glue_time.h"
 #include "mco_envelope.h"
 #include "mco_envelope_tree.h"
 #include "mco_fields.h"
@@ -81,7 +82,7 @@ void feed_correlator(packet_info* pinfo, const stomp_body_info* info, const mco:
   mco::Observed m;
   m.ref = ref;
   m.conn = info->conversation;
-  m.time = static_cast<double>(pinfo->abs_ts.secs) + pinfo->abs_ts.nsecs / 1e9;
+  m.time = packet_time(pinfo);
   m.is_send = std::strcmp(info->command, "SEND") == 0;
   m.is_request = env->direction == mco::Direction::Request;
   m.requestid = env->requestid.text;

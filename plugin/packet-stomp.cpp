@@ -17,6 +17,7 @@ extern "C" {
 #include <epan/dissectors/packet-tls.h>
 }
 
+#include "glue_time.h"
 #include "plugin_protocols.h"
 #include "stomp_big_frame.h"
 #include "stomp_fields.h"

@@ -16,6 +16,7 @@ extern "C" {
 #include <epan/dissectors/packet-http.h>
 }
 
+#include "glue_time.h"
 #include "stomp_body_info.h"
 #include "stomp_escape.h"
 #include "stomp_fields.h"
@@ -331,10 +332,6 @@ void queue_tap(packet_info* pinfo, const stomp::Scan* s, const stomp_header_kv* 
 }
 
 }  // namespace
-
-double packet_time(packet_info* pinfo) {
-  return static_cast<double>(pinfo->abs_ts.secs) + pinfo->abs_ts.nsecs / 1e9;
-}
 
 void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
                          const guint8* buf, const stomp::Scan* s,

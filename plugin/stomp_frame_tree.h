@@ -16,9 +16,6 @@ struct StompFrameOptions {
   StompSessionOptions session;
 };
 
-// The packet's absolute time in seconds, as the Tracker wants it.
-double packet_time(packet_info* pinfo);
-
 // buf points at the first byte of the item (tvb offset `offset`).
 void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
                          const guint8* buf, const stomp::Scan* scan,

@@ -1,24 +1,11 @@
 // stomp_session_tree.cpp - see stomp_session_tree.h.
 #include "stomp_session_tree.h"
 
-#include <cmath>
-
+#include "glue_time.h"
 #include "stomp_fields.h"
 #include "stomp_state.h"
 
 namespace {
-
-nstime_t to_nstime(double seconds) {
-  nstime_t t;
-  double whole = std::floor(seconds);
-  t.secs = static_cast<time_t>(whole);
-  t.nsecs = static_cast<int>((seconds - whole) * 1e9 + 0.5);
-  if (t.nsecs >= 1000000000) {
-    t.secs++;
-    t.nsecs -= 1000000000;
-  }
-  return t;
-}
 
 proto_item* add_frame(proto_tree* tree, int hf, tvbuff_t* tvb, stomp::FrameRef ref) {
   proto_item* it = proto_tree_add_uint(tree, hf, tvb, 0, 0, ref.num);
@@ -27,7 +14,7 @@ proto_item* add_frame(proto_tree* tree, int hf, tvbuff_t* tvb, stomp::FrameRef r
 }
 
 proto_item* add_time(proto_tree* tree, int hf, tvbuff_t* tvb, double seconds) {
-  nstime_t t = to_nstime(seconds);
+  nstime_t t = nstime_from_seconds(seconds);
   proto_item* it = proto_tree_add_time(tree, hf, tvb, 0, 0, &t);
   proto_item_set_generated(it);
   return it;
