@@ -80,6 +80,11 @@ uint64_t ref_key(FrameRef r) { return (uint64_t{r.num} << 32) | r.idx; }
 }  // namespace
 
 FrameNotes* Tracker::store(FrameRef ref, const FrameNotes& n) {
+  if (!keep_notes_) {
+    scratch_ = n;
+    scratch_.self = ref;
+    return &scratch_;
+  }
   const bool in_order = notes_.empty() || notes_.back().self < ref;
   notes_.push_back(n);
   FrameNotes* stored = &notes_.back();
@@ -173,6 +178,7 @@ const FrameNotes* Tracker::observe(const ObservedFrame& f) {
   n.version = c.version;
 
   FrameNotes* stored = store(f.ref, n);
+  if (!keep_notes_) return stored;  // no links without notes to link
   if (f.command == Command::kConnect || f.command == Command::kStomp) {
     c.pending_connect = stored;
   } else if (f.command == Command::kConnected && c.pending_connect) {

@@ -172,6 +172,12 @@ class Tracker {
   // how the glue decodes that frame's header escapes.
   Version version_of(uint64_t conn) const;
 
+  // With keep = false the Tracker follows each connection's version,
+  // direction and heart-beat negotiation but keeps no notes and makes no
+  // links: observe() then returns notes valid only until the next call and
+  // find() finds nothing. For captures too large to keep ~100 bytes a frame.
+  void keep_notes(bool keep) { keep_notes_ = keep; }
+
   // First pass only, in capture order. Returned notes stay valid (and at the
   // same address) for the Tracker's lifetime.
   const FrameNotes* observe(const ObservedFrame& f);
@@ -267,6 +273,8 @@ class Tracker {
   std::unordered_map<const FrameNotes*, std::vector<Link>> more_deliveries_;
   std::unique_ptr<TransitMatcher> transit_;
   double last_time_ = 0;
+  bool keep_notes_ = true;
+  FrameNotes scratch_;  // what observe() returns when notes are not kept
 };
 
 // First value of header `name` (STOMP 1.1+: the first occurrence wins).

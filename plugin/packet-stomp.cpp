@@ -36,6 +36,7 @@ heur_dissector_list_t stomp_body_heuristics;
 wsc::pref_bool_t pref_desegment = TRUE;
 wsc::pref_bool_t pref_dissect_body = TRUE;
 guint pref_max_headers_shown = 1000;
+wsc::pref_bool_t pref_track_sessions = TRUE;
 // ActiveMQ's own heart-beats arrive up to ~2.1x the negotiated interval apart
 // (it skips one after any write), and brokers drop a peer after 1.5-2.5x:
 // flag a silence beyond 2.5x by default.
@@ -76,6 +77,7 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
   const uint64_t conn = stomp_connection_id(pinfo);
   const uint64_t sender = stomp_sender_id(pinfo);
   const bool visited = PINFO_FD_VISITED(pinfo);
+  tracker.keep_notes(pref_track_sessions);
   // Any bytes count as a sign of life for heart-beat checks.
   if (!visited) tracker.activity(conn, sender, packet_time(pinfo));
   const struct tcpinfo* tcp = can_desegment ? tcp_below(pinfo, data) : nullptr;
@@ -201,6 +203,13 @@ void proto_register_stomp(void) {
   prefs_register_uint_preference(m, "max_headers_shown", "Maximum headers shown per frame",
                                  "Header lines beyond this are counted but not shown", 10,
                                  &pref_max_headers_shown);
+  prefs_register_bool_preference(
+      m, "track_sessions", "Track sessions (links, times, statistics)",
+      "Link receipts, acknowledgements, subscriptions, transactions and broker deliveries, "
+      "with their times, and check heart-beats. Costs about 100 bytes of memory per frame; "
+      "turn it off for very large captures (frames, headers, bodies and MCollective are still "
+      "decoded)",
+      &pref_track_sessions);
   prefs_register_uint_preference(
       m, "heartbeat_tolerance", "Heart-beat tolerance (% of the interval)",
       "A side silent longer than its negotiated heart-beat interval plus this share of it is "

@@ -313,6 +313,16 @@ class Transports(unittest.TestCase):
         self.assertEqual(dict(got), {k: v for k, v in M[name]["frames"].items() if v})
 
 
+class LowMemory(unittest.TestCase):
+    def test_session_tracking_off_still_decodes_every_frame(self):
+        name = "amq-py12-receipts-1000.pcap"
+        rows = ts.fields(ts.capture_path(name), ["stomp.command", "stomp.response_to"], "stomp",
+                         extra=["-o", "stomp.track_sessions:FALSE"])
+        got = collections.Counter(c for r in rows for c in r[0])
+        self.assertEqual(dict(got), {k: v for k, v in M[name]["frames"].items() if v})
+        self.assertFalse(any(r[1] for r in rows), "no links without session tracking")
+
+
 class Bodies(unittest.TestCase):
     def test_body_dissection_can_be_turned_off(self):
         name = "rmq-stompjs12-ws-15674.pcap"

@@ -393,3 +393,35 @@ TEST(StompTransit, RabbitMqReplyQueueAndRedelivery) {
                               {{"destination", "/queue/amq.gen-Q"}, {"redelivered", "true"}}, "r");
   EXPECT_FALSE(again->sent_in().ref.valid());
 }
+
+TEST(StompTracker, WithoutNotesFollowsVersionButKeepsNothing) {
+  stomp::Tracker t;
+  t.keep_notes(false);
+  std::vector<stomp::HeaderView> c = {{"version", "1.1"}};
+  stomp::ObservedFrame f;
+  f.conn = 1;
+  f.sender = kServer;
+  f.ref = {1, 0};
+  f.command = Command::kConnected;
+  f.headers = c.data();
+  f.header_count = c.size();
+  const stomp::FrameNotes* n = t.observe(f);
+  EXPECT_EQ(n->version, Version::k11);
+  EXPECT_EQ(t.version_of(1), Version::k11);  // escaping still follows the session
+  EXPECT_EQ(t.find({1, 0}), nullptr);         // but nothing is kept
+  std::vector<stomp::HeaderView> r = {{"destination", "/q"}, {"receipt", "x"}};
+  f.sender = kClient;
+  f.ref = {2, 0};
+  f.command = Command::kSend;
+  f.headers = r.data();
+  f.header_count = r.size();
+  t.observe(f);
+  std::vector<stomp::HeaderView> rr = {{"receipt-id", "x"}};
+  f.sender = kServer;
+  f.ref = {3, 0};
+  f.command = Command::kReceipt;
+  f.headers = rr.data();
+  f.header_count = rr.size();
+  const stomp::FrameNotes* receipt = t.observe(f);
+  EXPECT_FALSE(receipt->response_to().ref.valid());
+}
