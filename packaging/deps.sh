@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libwireshark-dev wireshark-dev tshark libglib2.0-dev libyaml-dev)
-test_pkgs=(googletest libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev util-linux)
+test_pkgs=(googletest libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev util-linux time)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-build}" == test ]] && want+=("${test_pkgs[@]}")
