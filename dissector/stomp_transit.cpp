@@ -113,7 +113,11 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker
   uint32_t i = q.head;
   if (!p2p) {
     const HeaderView* sub = first_header(f.headers, f.header_count, "subscription");
-    std::string id(reinterpret_cast<const char*>(&key), sizeof key);
+    // field by field: the struct has padding bytes, which are not part of it
+    std::string id;
+    id.append(reinterpret_cast<const char*>(&key.dest), sizeof key.dest);
+    id.append(reinterpret_cast<const char*>(&key.hash), sizeof key.hash);
+    id.append(reinterpret_cast<const char*>(&key.len), sizeof key.len);
     id += std::to_string(f.conn) + '\0' + (sub ? std::string(sub->value) : std::string());
     // the subscriber's last matched SEND; kNone: none yet, start at the head
     auto ci = cursors_.emplace(std::move(id), kNone).first;

@@ -7,8 +7,8 @@
 #   2. builds the libFuzzer targets with clang and fuzzes each core
 #      (STOMP_FUZZ_SECONDS, 60 s each by default);
 #   3. builds the plugin with -fsanitize=address,undefined and runs tshark with
-#      it over every capture and mutated copies (editcap -E), then a short
-#      valgrind run.
+#      it over every capture and mutated copies (editcap -E); then the unit
+#      tests and tshark on every small capture under valgrind.
 #
 #   tests/run-all.sh                      everything
 #   tests/run-all.sh -L unit              only stage 1, with these ctest arguments
@@ -40,6 +40,7 @@ cmake -S "$top" -B "$top/build-asan" -DSTOMP_SANITIZE=ON -DSTOMP_BUILD_PLUGIN=ON
 cmake --build "$top/build-asan" -j"$jobs"
 python3 "$top/tests/sanitize/tshark_sanitized.py" --plugin "$top/build-asan/plugin/stomp.so" --seeds 2
 
-step "valgrind: tshark with the plugin on small captures"
+step "valgrind: the unit tests, and tshark with the plugin on every small capture"
+valgrind --quiet --error-exitcode=9 "$top/build-tests/tests/unit_tests" --gtest_brief=1
 python3 "$top/tests/sanitize/tshark_sanitized.py" --plugin "$top/build-tests/plugin/stomp.so" \
-  --valgrind --max-size 300000 --max-files 8
+  --valgrind --max-size 300000

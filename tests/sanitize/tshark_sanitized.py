@@ -12,6 +12,7 @@ tshark runs unprivileged (Wireshark ignores personal plugins for root), see
 tests/integration/tshark_runner.py.
 """
 import argparse
+import concurrent.futures
 import glob
 import os
 import shutil
@@ -78,6 +79,7 @@ def main():
     ap.add_argument("--max-size", type=int, default=6 << 20, help="skip bigger captures when mutating")
     ap.add_argument("--valgrind", action="store_true")
     ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="tshark runs in parallel")
     a = ap.parse_args()
     os.environ["STOMP_PLUGIN"] = os.path.abspath(a.plugin)
 
@@ -111,7 +113,8 @@ def main():
             continue
         for seed in range(1, a.seeds + 1):
             jobs.append((f, seed))
-    for f, seed in jobs:
+    def one(job):
+        f, seed = job
         target = f
         if seed is not None:
             target = os.path.join(work, f"{os.path.basename(f)}.{seed}.pcapng")
@@ -122,9 +125,13 @@ def main():
         else:
             err = run_one(target, env, [], a.timeout, [])
         label = os.path.relpath(f, ts.CAPTURES) + (f" (editcap -E {a.prob} seed {seed})" if seed else "")
-        print(("FAIL " if err else "ok   ") + label, flush=True)
-        if err:
-            failures.append((label, err))
+        return label, err
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        for label, err in pool.map(one, jobs):
+            print(("FAIL " if err else "ok   ") + label, flush=True)
+            if err:
+                failures.append((label, err))
     shutil.rmtree(work, ignore_errors=True)
     print(f"\n{len(jobs) - len(failures)}/{len(jobs)} runs clean")
     for label, err in failures:
