@@ -36,6 +36,9 @@ def home():
     os.chmod(top, 0o755)
     dest = os.path.join(top, ".local", "lib", "wireshark", "plugins", _abi(), "epan")
     os.makedirs(dest)
+    # An empty stand-in for the system plugin folder, so that a stomp.so
+    # installed there (packaging/install.sh as root) cannot shadow this one.
+    os.makedirs(os.path.join(top, "no-global-plugins", _abi(), "epan"))
     shutil.copy(plugin, os.path.join(dest, "stomp.so"))
     for root, dirs, files in os.walk(top):
         for d in dirs:
@@ -58,7 +61,8 @@ def readable(capture):
 
 
 def command(args):
-    base = ["env", f"HOME={home()}", "LC_ALL=C.UTF-8", "tshark"] + list(args)
+    base = ["env", f"HOME={home()}", f"WIRESHARK_PLUGIN_DIR={home()}/no-global-plugins",
+            "LC_ALL=C.UTF-8", "tshark"] + list(args)
     if os.geteuid() == 0:
         return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + base
     return base

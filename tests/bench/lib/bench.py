@@ -47,6 +47,10 @@ class Env:
         dest = os.path.join(self.home, ".local", "lib", "wireshark", "plugins", abi, "epan")
         os.makedirs(dest)
         shutil.copy(plugin, os.path.join(dest, "stomp.so"))
+        # an empty stand-in for the system plugin folder: a stomp.so installed
+        # there must not shadow the build being measured
+        self.no_global = os.path.join(self.home, "no-global-plugins")
+        os.makedirs(os.path.join(self.no_global, abi, "epan"))
         for rootdir, dirs, files in os.walk(self.home):
             os.chmod(rootdir, 0o755)
             for f in files:
@@ -59,7 +63,8 @@ class Env:
         os.chmod(self.scratch, 0o777)
 
     def argv(self, args, prefix=()):
-        base = ["env", "HOME=" + self.home, "LC_ALL=C.UTF-8"] + list(prefix) + ["tshark"] + list(args)
+        base = (["env", "HOME=" + self.home, "WIRESHARK_PLUGIN_DIR=" + self.no_global, "LC_ALL=C.UTF-8"]
+                + list(prefix) + ["tshark"] + list(args))
         if self.root:
             return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + base
         return base
