@@ -137,6 +137,10 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker
     if (p2p) {
       s.delivered = true;
       while (q.head != kNone && sent_[q.head].delivered) q.head = sent_[q.head].next_same;
+      // Everything sent with this key has been delivered: forget the key (a
+      // later SEND of the same body starts a new chain). On a busy queue
+      // this keeps one map entry per message in flight, not per message.
+      if (q.head == kNone) queues_.erase(qi);
     } else {
       *cursor = i;
     }

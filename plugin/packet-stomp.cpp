@@ -19,7 +19,7 @@ extern "C" {
 
 #include "glue_time.h"
 #include "plugin_protocols.h"
-#include "stomp_big_frame.h"
+#include "stomp_collect.h"
 #include "stomp_fields.h"
 #include "stomp_frame.h"
 #include "stomp_frame_tree.h"
@@ -62,8 +62,8 @@ const struct tcpinfo* tcp_below(packet_info* pinfo, void* data) {
 }
 
 // Walks the buffer item by item. Returns the number of bytes handled (all of
-// them; incomplete frames are left to TCP reassembly via desegment_*, or
-// collected by stomp_big_frame when large and of unknown length).
+// them). Directly on TCP, an incomplete item is collected by the dissector
+// (stomp_collect.h); inside TLS it is left to TLS reassembly (desegment_*).
 int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
   const guint avail = tvb_captured_length(tvb);
   if (avail == 0) return 0;
@@ -82,18 +82,22 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
   if (!visited) tracker.activity(conn, sender, packet_time(pinfo));
   const struct tcpinfo* tcp = can_desegment ? tcp_below(pinfo, data) : nullptr;
 
-  // The rest of a large frame the glue collects itself, if any.
-  guint offset = tcp ? stomp_big_frame_continue(tvb, pinfo, tree, tcp, &opt) : 0;
+  // The rest of an item collected from earlier segments, if any.
+  guint offset = tcp ? stomp_collect_continue(tvb, pinfo, tree, tcp, &opt) : 0;
   while (offset < avail) {
     const guint left = avail - offset;
     // On the second pass TCP hands over a reassembly that never completed
     // once, at its last packet: show it as the unterminated frame it is.
     const bool at_end = !can_desegment ||
                         (visited && tracker.unterminated_at(conn, sender, pinfo->num));
-    // First pass, reassembling: a frame of unknown length that grows one
-    // segment at a time is scanned where the last call stopped.
+    // Where an incomplete item's scan stops: on TCP the collection carries it
+    // on; inside TLS (first pass) the Tracker keeps it for the reassembled
+    // buffer TLS hands over next.
+    stomp::ScanResume here;
     stomp::ScanResume* resume =
-        (!visited && can_desegment) ? tracker.resume(conn, sender, buf + offset, left) : nullptr;
+        tcp ? &here
+            : ((!visited && can_desegment) ? tracker.resume(conn, sender, buf + offset, left)
+                                           : nullptr);
     stomp::Scan s = stomp::scan(buf + offset, left, at_end, limits, resume);
     if (!visited) {
       if (s.status == stomp::ScanStatus::kNeedMore)
@@ -103,13 +107,10 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
     }
     switch (s.status) {
       case stomp::ScanStatus::kNeedMore:
-        // A large frame of unknown length: collect it here rather than have
-        // TCP rebuild the growing buffer for every segment.
-        if (tcp && s.need == 0 && left >= kStompBigFrameThreshold &&
-            (visited || (resume && resume->stage == stomp::ScanResume::Stage::kBody)) &&
-            stomp_big_frame_start(tvb, pinfo, tree, tcp, offset, buf + offset, left))
+        if (tcp && stomp_collect_start(tvb, pinfo, tree, tcp, offset, buf + offset, left, &here,
+                                        s.need))
           return static_cast<int>(avail);
-        if (resume) tracker.suspend(conn, sender, buf + offset, left);
+        if (resume && !tcp) tracker.suspend(conn, sender, buf + offset, left);
         pinfo->desegment_offset = offset;
         pinfo->desegment_len = s.need > left
                                    ? static_cast<guint32>(MIN(s.need - left, G_MAXUINT32 - 1))
@@ -215,7 +216,7 @@ void proto_register_stomp(void) {
       "A side silent longer than its negotiated heart-beat interval plus this share of it is "
       "flagged (150: more than 2.5 times the interval)", 10, &pref_heartbeat_tolerance_pct);
   stomp_state_register();
-  stomp_big_frame_register();
+  stomp_collect_register();
   stomp_tap = register_tap("stomp");
   stomp_stats_register();
 }
