@@ -62,8 +62,11 @@ const struct tcpinfo* tcp_below(packet_info* pinfo, void* data) {
 }
 
 // Walks the buffer item by item. Returns the number of bytes handled (all of
-// them). Directly on TCP, an incomplete item is collected by the dissector
-// (stomp_collect.h); inside TLS it is left to TLS reassembly (desegment_*).
+// them). An incomplete item whose length is known (content-length) is left
+// to the transport's reassembly with that exact length (desegment_*); one of
+// unknown length directly on TCP is collected by the dissector
+// (stomp_collect.h), because TCP's "one more segment" is quadratic and keeps
+// whole segments; inside TLS both are left to TLS reassembly.
 int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
   const guint avail = tvb_captured_length(tvb);
   if (avail == 0) return 0;
@@ -92,7 +95,7 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
                         (visited && tracker.unterminated_at(conn, sender, pinfo->num));
     // Where an incomplete item's scan stops: on TCP the collection carries it
     // on; inside TLS (first pass) the Tracker keeps it for the reassembled
-    // buffer TLS hands over next.
+    // buffer TLS hands over next. (Items of known length need no resuming.)
     stomp::ScanResume here;
     stomp::ScanResume* resume =
         tcp ? &here
@@ -107,8 +110,8 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
     }
     switch (s.status) {
       case stomp::ScanStatus::kNeedMore:
-        if (tcp && stomp_collect_start(tvb, pinfo, tree, tcp, offset, buf + offset, left, &here,
-                                        s.need))
+        if (tcp && s.need == 0 &&
+            stomp_collect_start(tvb, pinfo, tree, tcp, offset, buf + offset, left, &here))
           return static_cast<int>(avail);
         if (resume && !tcp) tracker.suspend(conn, sender, buf + offset, left);
         pinfo->desegment_offset = offset;

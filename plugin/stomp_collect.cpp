@@ -33,6 +33,7 @@ enum Role : guint8 {
   kMiddle,     // the whole packet continues an item
   kEnd,        // an item (maybe more) completes here; replay from `prev`
   kLost,       // TCP data before this packet is missing: the item is lost
+  kRepeat,     // the packet only repeats bytes already collected
 };
 
 // One item the first pass dissected from a collected buffer, kept so that
@@ -233,7 +234,7 @@ void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const P
 
 bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
                          const struct tcpinfo* tcp, guint offset, const guint8* buf, guint len,
-                         const stomp::ScanResume* scanned, size_t need) {
+                         const stomp::ScanResume* scanned) {
   if (PINFO_FD_VISITED(pinfo)) {
     const PacketRole* r = get_role(pinfo, kKeyStart);
     if (!r) return false;
@@ -246,11 +247,6 @@ bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
   col->start_num = pinfo->num;
   c.active = true;
   c.next_seq = tcp->nxtseq;  // the bytes we were handed end with this segment
-  // A known length is allocated once (the scanner caps it); an unknown one
-  // grows as it comes.
-  static const stomp::ScanLimits limits;
-  if (need > len && need <= limits.max_header_bytes + limits.max_body_bytes + 2)
-    c.bytes.reserve(need);
   c.bytes.assign(reinterpret_cast<const char*>(buf), len);
   c.resume = scanned ? *scanned : stomp::ScanResume();
   c.collection = col;
@@ -293,6 +289,7 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
       show_part(tvb, pinfo, tree, 0, r);
       return avail;
     }
+    if (r->role == kRepeat) return avail;
     if (r->role != kEnd) return 0;
     // Replay: the items the first pass found.
     show_collected(tvb, pinfo, tree, r, opt);
@@ -315,7 +312,11 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
     stomp_tracker().consumed(conn, sender);
     return 0;
   }
-  if (static_cast<guint>(behind) >= avail) return avail;  // all retransmitted
+  if (static_cast<guint>(behind) >= avail) {
+    // All retransmitted: nothing new for the item, and nothing to scan.
+    new_role(pinfo, kKeyContinue, kRepeat, c.collection);
+    return avail;
+  }
   const guint skip = static_cast<guint>(behind);
   const size_t prev_len = c.bytes.size();
   const guint8* seg = tvb_get_ptr(tvb, static_cast<gint>(skip), static_cast<gint>(avail - skip));
@@ -329,6 +330,9 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
                                         c.bytes.size(), false, limits, &probe);
   if (first.status == stomp::ScanStatus::kNeedMore) {
     c.resume = probe;
+    // Once the header section tells the length, allocate it once (the
+    // scanner caps what it believes).
+    if (first.need > c.bytes.size()) c.bytes.reserve(first.need);
     PacketRole* r = new_role(pinfo, kKeyContinue, kMiddle, c.collection);
     r->so_far = c.bytes.size();
     stomp_tracker().incomplete(conn, sender, pinfo->num);
