@@ -148,7 +148,7 @@ class Decoder {
   // an impossible count.
   bool count(size_t per_item, const char* what, size_t* out) {
     size_t start = pos_;
-    int64_t v;
+    int64_t v = 0;
     if (!long_(&v)) return false;
     if (v < 0)
       return fail(ErrorCode::BadLength, start, "negative %s %lld", what,

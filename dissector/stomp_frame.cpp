@@ -165,6 +165,37 @@ size_t trailer_at(const uint8_t* buf, size_t len, size_t i) {
   return i - start;
 }
 
+// A body cut short by a lying content-length: the first NUL at or after
+// `from` followed by optional EOLs and then the start of a frame. Returns
+// where that frame starts, or 0. A NUL whose following bytes could still
+// become a frame start when more data comes (not at_end) stops the search
+// and is reported in *recheck.
+size_t overrun_end(const uint8_t* buf, size_t len, size_t from, bool at_end, size_t* recheck) {
+  size_t i = from;
+  while (i < len) {
+    const uint8_t* nul = find(buf + i, len - i, 0);
+    if (!nul) return 0;
+    const size_t at = static_cast<size_t>(nul - buf);
+    size_t j = at + 1;
+    while (j < len && (buf[j] == '\n' || buf[j] == '\r')) j++;
+    const Verdict v = j < len ? looks_like_stream_start(buf + j, len - j) : Verdict::kMaybe;
+    if (v == Verdict::kYes) return j;
+    if (v == Verdict::kMaybe && !at_end) {
+      *recheck = at;
+      return 0;
+    }
+    i = at + 1;
+  }
+  return 0;
+}
+
+// The last NUL before `next` (at or after `from`): where overrun_end's body ends.
+size_t next_nul_before(const uint8_t* buf, size_t from, size_t next) {
+  size_t n = next;
+  while (n > from && buf[n - 1] != 0) n--;
+  return n - 1;
+}
+
 bool is_content_length(const uint8_t* p, size_t n) {
   return n == 14 && std::memcmp(p, "content-length", 14) == 0;
 }
@@ -322,7 +353,38 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits,
     const size_t clz = static_cast<size_t>(s.content_length);
     const size_t need = body_off + clz + 1;
     if (len < need) {
-      if (!at_end) return need_more(need);
+      // Before the promised length: a NUL followed by the start of another
+      // frame means content-length was too large (a writer that counted
+      // wrong and went on with its next frame). End the body at that NUL so
+      // the frames after it decode, rather than swallowing them. Resumed
+      // scans look only at bytes not looked at before.
+      size_t from = body_off;
+      if (in.stage == ScanResume::Stage::kBody) from = std::min(std::max(in.nul_from, body_off), len);
+      size_t recheck = SIZE_MAX;
+      if (const size_t next = overrun_end(buf, len, from, at_end, &recheck)) {
+        const size_t nul = next_nul_before(buf, body_off, next);
+        s.flags |= kFlagContentLengthOverrun;
+        s.body_len = nul - body_off;
+        s.has_nul = true;
+        s.trailer_len = next - (nul + 1);
+        s.length = next;
+        return s;
+      }
+      if (!at_end) {
+        out.stage = ScanResume::Stage::kBody;
+        out.scanned = len;
+        out.line = s.headers_end;
+        out.blank_len = blank_len;
+        out.header_count = s.header_count;
+        out.flags = s.flags;
+        out.have_cl = have_cl;
+        out.content_length = s.content_length;
+        // a NUL whose following frame start was cut by the end of the
+        // buffer is looked at again
+        out.nul_from = recheck != SIZE_MAX ? recheck : len;
+        out.lf_from = out.nul_from;
+        return need_more(need);
+      }
       s.flags |= kFlagTruncated;
       s.body_len = len > body_off ? len - body_off : 0;
       s.length = len;
@@ -441,6 +503,23 @@ bool HeaderCursor::next(HeaderLine* out) {
   *out = h;
   pos_ = lf ? line_end + 1 : end_;
   return true;
+}
+
+size_t find_stream_resume(const uint8_t* buf, size_t len) {
+  constexpr int kMaxCandidates = 64;
+  size_t i = 0;
+  for (int n = 0; n < kMaxCandidates && i < len; n++) {
+    const uint8_t* nul = find(buf + i, len - i, 0);
+    if (!nul) return SIZE_MAX;
+    size_t j = static_cast<size_t>(nul - buf) + 1;
+    while (j < len && buf[j] == 0) j++;  // a run of NULs is one candidate
+    // EOLs after the NUL still belong to the frame that ended
+    while (j < len && (buf[j] == '\n' || buf[j] == '\r')) j++;
+    if (j >= len) return SIZE_MAX;
+    if (looks_like_stream_start(buf + j, len - j) != Verdict::kNo) return j;
+    i = j;
+  }
+  return SIZE_MAX;
 }
 
 Verdict looks_like_stream_start(const uint8_t* buf, size_t len) {

@@ -49,6 +49,9 @@ enum FrameFlag : uint32_t {
   kFlagNulInHeader = 1u << 7,         // NUL byte inside a header line
   kFlagTruncated = 1u << 8,           // data ended inside the frame (at_end)
   kFlagBodyTooLarge = 1u << 9,        // no NUL within max_body_bytes
+  // content-length promised more bytes than ever came, and a NUL followed by
+  // the next frame came first (at_end only): the body ends at that NUL
+  kFlagContentLengthOverrun = 1u << 10,
 };
 
 // Why bytes were declared junk.
@@ -143,6 +146,13 @@ class HeaderCursor {
 // the blank line?
 enum class Verdict : uint8_t { kNo, kYes, kMaybe /* consistent so far, too short */ };
 Verdict looks_like_stream_start(const uint8_t* buf, size_t len);
+
+// Where the first frame of a stream starts when the capture began in the
+// middle of an earlier frame: right after a NUL (the end of that frame) and
+// the EOLs that follow it, where looks_like_stream_start says yes (or maybe,
+// at the end of the buffer). SIZE_MAX when there is none. Bounded: at most 64 NULs are
+// looked at, so binary data full of NULs costs little.
+size_t find_stream_resume(const uint8_t* buf, size_t len);
 
 // Parses a plain decimal number, surrounding blanks allowed (STOMP 1.0
 // writers put a space after the colon). False on anything else or overflow.

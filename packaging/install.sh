@@ -28,4 +28,8 @@ tshark -G plugins 2>/dev/null | grep -E "stomp" || { echo "plugin not loaded"; e
 capture="$top/test-captures/mcollective/mco-psk-activemq.pcap"
 echo
 echo "== tshark -r ${capture#$top/} -Y stomp (first 25 packets)"
-tshark -r "$capture" -Y stomp 2>/dev/null | head -25
+# Not piped into head: under pipefail tshark's SIGPIPE would fail the script.
+decoded=$(tshark -r "$capture" -Y stomp 2>/dev/null)
+[[ -n "$decoded" ]] || { echo "no STOMP frames decoded"; exit 1; }
+printf '%s\n' "$decoded" | sed -n '1,25p'
+echo "($(printf '%s\n' "$decoded" | wc -l) packets with STOMP frames)"

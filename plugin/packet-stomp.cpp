@@ -17,11 +17,14 @@ extern "C" {
 #include <epan/dissectors/packet-tls.h>
 }
 
+#include <cstdio>
+
 #include "glue_time.h"
 #include "plugin_protocols.h"
 #include "stomp_collect.h"
 #include "stomp_fields.h"
 #include "stomp_frame.h"
+#include "stomp_format.h"
 #include "stomp_frame_tree.h"
 #include "stomp_state.h"
 #include "stomp_stats.h"
@@ -53,6 +56,30 @@ StompFrameOptions frame_options(void) {
   return o;
 }
 
+// TCP's "relative sequence numbers" preference (on by default): with it,
+// the first byte a side sends after its SYN is sequence number 1.
+pref_t* tcp_relative_seq_pref = nullptr;
+
+// Whether the TCP handshake of this packet's connection is in the capture.
+bool handshake_captured(packet_info* pinfo) {
+  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
+  if (!conv) return false;
+  const struct tcp_analysis* tcpd = get_tcp_conversation_data(conv, pinfo);
+  return tcpd && !nstime_is_zero(&tcpd->ts_mru_syn);
+}
+
+// A stream is STOMP only if STOMP is how it starts: the payload must be the
+// first its side sent, unless the capture missed the connection's start
+// (then any payload may be the first we see). Otherwise a text protocol that
+// carries the word SEND on a line of its own (SMTP DATA, say) would turn
+// into STOMP halfway.
+bool at_stream_start(packet_info* pinfo, const struct tcpinfo* tcp) {
+  if (!tcp || !tcp_relative_seq_pref || !prefs_get_bool_value(tcp_relative_seq_pref, pref_current))
+    return true;  // nothing to tell by: accept as before
+  if (tcp->seq == 1) return true;
+  return !handshake_captured(pinfo);
+}
+
 // Directly on TCP (not inside TLS or WebSocket), TCP hands us its tcpinfo.
 const struct tcpinfo* tcp_below(packet_info* pinfo, void* data) {
   if (!data || proto_is_frame_protocol(pinfo->layers, "tls") ||
@@ -61,12 +88,54 @@ const struct tcpinfo* tcp_below(packet_info* pinfo, void* data) {
   return static_cast<const struct tcpinfo*>(data);
 }
 
+// p_add_proto_data key (file scope): bytes at the start of a packet that end
+// a frame sent before the capture began (stored + 1, so 0 means none).
+constexpr guint32 kKeyMidstream = 30;
+
+// At the first data of each side of a connection whose start the capture
+// missed, the bytes before the first frame start are the end of a frame we
+// cannot decode: how many (first pass decides, later passes read it back).
+guint midstream_skip(packet_info* pinfo, const struct tcpinfo* tcp, const guint8* buf,
+                     guint avail, uint64_t conn, uint64_t sender) {
+  if (PINFO_FD_VISITED(pinfo))
+    return GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_stomp,
+                                             kKeyMidstream));
+  if (!tcp || stomp_sender_started(conn, sender)) return 0;
+  guint skip = 0;
+  // (heart-beats alone are a boundary between frames: nothing to skip)
+  guint eols = 0;
+  while (eols < avail && (buf[eols] == '\n' || buf[eols] == '\r')) eols++;
+  const bool only_eols = eols == avail;
+  if (!only_eols && stomp::looks_like_stream_start(buf, avail) == stomp::Verdict::kNo &&
+      !handshake_captured(pinfo)) {
+    const size_t k = stomp::find_stream_resume(buf, avail);
+    skip = k == SIZE_MAX ? avail : static_cast<guint>(k);
+  }
+  if (skip < avail) stomp_mark_sender_started(conn, sender);
+  if (skip)
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_stomp, kKeyMidstream,
+                     GUINT_TO_POINTER(skip));
+  return skip;
+}
+
+void show_midstream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint len) {
+  char size[32];
+  stomp::format_size(len, size, sizeof size);
+  char text[96];
+  std::snprintf(text, sizeof text, "[End of a frame sent before the capture, %s]", size);
+  stomp_col_append(pinfo, text);
+  proto_item* ti = proto_tree_add_item(tree, proto_stomp, tvb, 0, static_cast<gint>(len), ENC_NA);
+  proto_item_append_text(ti, ", %s", text);
+  proto_tree* st = proto_item_add_subtree(ti, ett_stomp);
+  proto_item* mi = proto_tree_add_item(st, hf_stomp_midstream, tvb, 0, static_cast<gint>(len),
+                                       ENC_NA);
+  expert_add_info(pinfo, mi, &ei_stomp_midstream);
+}
+
 // Walks the buffer item by item. Returns the number of bytes handled (all of
-// them). An incomplete item whose length is known (content-length) is left
-// to the transport's reassembly with that exact length (desegment_*); one of
-// unknown length directly on TCP is collected by the dissector
-// (stomp_collect.h), because TCP's "one more segment" is quadratic and keeps
-// whole segments; inside TLS both are left to TLS reassembly.
+// them). Directly on TCP an incomplete item is collected by the dissector
+// (stomp_collect.h says why); inside TLS it is left to TLS reassembly
+// (desegment_*, with the exact length when content-length tells it).
 int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
   const guint avail = tvb_captured_length(tvb);
   if (avail == 0) return 0;
@@ -87,6 +156,11 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
 
   // The rest of an item collected from earlier segments, if any.
   guint offset = tcp ? stomp_collect_continue(tvb, pinfo, tree, tcp, &opt) : 0;
+  if (offset == 0) {
+    const guint skip = midstream_skip(pinfo, tcp, buf, avail, conn, sender);
+    if (skip) show_midstream(tvb, pinfo, tree, skip);
+    offset = skip;
+  }
   while (offset < avail) {
     const guint left = avail - offset;
     // On the second pass TCP hands over a reassembly that never completed
@@ -95,7 +169,7 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
                         (visited && tracker.unterminated_at(conn, sender, pinfo->num));
     // Where an incomplete item's scan stops: on TCP the collection carries it
     // on; inside TLS (first pass) the Tracker keeps it for the reassembled
-    // buffer TLS hands over next. (Items of known length need no resuming.)
+    // buffer TLS hands over next.
     stomp::ScanResume here;
     stomp::ScanResume* resume =
         tcp ? &here
@@ -110,8 +184,7 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
     }
     switch (s.status) {
       case stomp::ScanStatus::kNeedMore:
-        if (tcp && s.need == 0 &&
-            stomp_collect_start(tvb, pinfo, tree, tcp, offset, buf + offset, left, &here))
+        if (tcp && stomp_collect_start(tvb, pinfo, tree, tcp, offset, buf + offset, left, &here))
           return static_cast<int>(avail);
         if (resume && !tcp) tracker.suspend(conn, sender, buf + offset, left);
         pinfo->desegment_offset = offset;
@@ -154,9 +227,23 @@ stomp::Verdict stream_start_verdict(tvbuff_t* tvb) {
 
 wsc::heur_ret_t dissect_stomp_heur_tcp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
                                        void* data) {
-  switch (stream_start_verdict(tvb)) {
-    case stomp::Verdict::kNo:
+  const struct tcpinfo* tcp = static_cast<const struct tcpinfo*>(data);
+  const stomp::Verdict verdict = stream_start_verdict(tvb);
+  if (verdict == stomp::Verdict::kNo) {
+    // A capture that starts inside a frame: the stream is STOMP from the
+    // first frame after a NUL. Only where the connection's start is missing.
+    const guint avail = tvb_captured_length(tvb);
+    if (avail == 0 ||
+        stomp::find_stream_resume(tvb_get_ptr(tvb, 0, static_cast<gint>(avail)), avail) ==
+            SIZE_MAX ||
+        handshake_captured(pinfo))
       return FALSE;
+  } else if (!at_stream_start(pinfo, tcp)) {
+    return FALSE;
+  }
+  switch (verdict) {
+    case stomp::Verdict::kNo:
+      break;
     case stomp::Verdict::kMaybe:
       // A command line alone in a segment (the Ruby stomp gem writes every
       // line separately): ask for the next segment and decide then, without
@@ -225,6 +312,8 @@ void proto_register_stomp(void) {
 }
 
 void proto_reg_handoff_stomp(void) {
+  if (module_t* tcp_module = prefs_find_module("tcp"))
+    tcp_relative_seq_pref = prefs_find_preference(tcp_module, "relative_sequence_numbers");
   heur_dissector_add("tcp", dissect_stomp_heur_tcp, "STOMP over TCP", "stomp_tcp", proto_stomp,
                      HEURISTIC_ENABLE);
   dissector_add_uint_range_with_preference("tcp.port", "61613", stomp_handle);

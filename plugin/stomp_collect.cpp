@@ -103,42 +103,25 @@ PacketRole* get_role(packet_info* pinfo, guint32 k) {
   return static_cast<PacketRole*>(p_get_proto_data(wmem_file_scope(), pinfo, proto_stomp, k));
 }
 
-// A packet (from `offset`) that only carries part of an item.
+// A packet (from `offset`) that only carries part of an item. Shown the way
+// TCP shows a segment it keeps for a desegmenting dissector: no STOMP item
+// (so `-Y stomp` lists frames, not pieces of them), TCP's own Info text, and
+// where the item started and ends.
 void show_part(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
                const PacketRole* r) {
-  char size[32];
-  stomp::format_size(r->so_far, size, sizeof size);
-  char text[96];
-  std::snprintf(text, sizeof text, "[Frame continues, %s so far]", size);
-  stomp_col_append(pinfo, text);
-  proto_item* ti = proto_tree_add_item(tree, proto_stomp, tvb, static_cast<gint>(offset), -1,
-                                       ENC_NA);
-  proto_item_append_text(ti, ", %s", text);
-  proto_tree* st = proto_item_add_subtree(ti, ett_stomp);
-  proto_item* s = proto_tree_add_uint(st, hf_stomp_reassembly_start, tvb, 0, 0,
-                                      r->collection->start_num);
-  proto_item_set_generated(s);
+  if (!stomp_col_used(pinfo))
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " ", "[TCP segment of a reassembled PDU]");
+  if (!tree) return;
+  proto_item* ti = proto_tree_add_uint_format_value(
+      tree, hf_stomp_reassembly_start, tvb, static_cast<gint>(offset),
+      tvb_captured_length_remaining(tvb, static_cast<gint>(offset)),
+      r->collection->start_num, "%u (%" G_GUINT64_FORMAT " bytes of it so far)",
+      r->collection->start_num, r->so_far);
+  proto_item_set_generated(ti);
   if (r->collection->end_num) {
-    proto_item* e = proto_tree_add_uint(st, hf_stomp_reassembled_in, tvb, 0, 0,
+    proto_item* e = proto_tree_add_uint(tree, hf_stomp_reassembled_in, tvb, 0, 0,
                                         r->collection->end_num);
     proto_item_set_generated(e);
-  }
-}
-
-// Shows one item of a collected buffer.
-void show_item(tvbuff_t* ct, packet_info* pinfo, proto_tree* tree, const guint8* buf,
-               const CollectedItem& it, const StompFrameOptions* opt) {
-  const guint off = static_cast<guint>(it.offset);
-  switch (it.scan.status) {
-    case stomp::ScanStatus::kFrame:
-      stomp_dissect_frame(ct, pinfo, tree, off, buf + it.offset, &it.scan, opt);
-      break;
-    case stomp::ScanStatus::kHeartbeat:
-      stomp_dissect_heartbeat(ct, pinfo, tree, off, &it.scan, opt);
-      break;
-    default:
-      stomp_dissect_junk(ct, pinfo, tree, off, &it.scan);
-      break;
   }
 }
 
@@ -207,12 +190,35 @@ size_t scan_collected(const guint8* buf, size_t len, size_t prev_len, stomp::Sca
   return pos;
 }
 
+// Shows one item of a collected buffer.
+void show_item(tvbuff_t* ct, packet_info* pinfo, proto_tree* tree, const guint8* buf,
+               const CollectedItem& it, const StompFrameOptions* opt) {
+  const guint off = static_cast<guint>(it.offset);
+  switch (it.scan.status) {
+    case stomp::ScanStatus::kFrame:
+      stomp_dissect_frame(ct, pinfo, tree, off, buf + it.offset, &it.scan, opt);
+      break;
+    case stomp::ScanStatus::kHeartbeat:
+      stomp_dissect_heartbeat(ct, pinfo, tree, off, &it.scan, opt);
+      break;
+    default:
+      stomp_dissect_junk(ct, pinfo, tree, off, &it.scan);
+      break;
+  }
+}
+
 // Shows the items the first pass found, from a data source of their own.
 void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const PacketRole* r,
                     const StompFrameOptions* opt) {
   if (r->item_count == 0) return;
   tvbuff_t* ct = tvb_new_child_real_data(tvb, r->bytes, r->len, static_cast<gint>(r->len));
   add_new_data_source(pinfo, ct, "Reassembled STOMP");
+  if (tree) {
+    proto_item* ti = proto_tree_add_uint_format_value(
+        tree, hf_stomp_reassembly_start, ct, 0, static_cast<gint>(r->len),
+        r->collection->start_num, "%u (%u bytes reassembled)", r->collection->start_num, r->len);
+    proto_item_set_generated(ti);
+  }
   static const stomp::ScanLimits limits;
   size_t pos = 0;
   for (guint32 i = 0; i < r->item_count; i++) {
@@ -282,8 +288,16 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
                                                static_cast<gint>(c->bytes.size()));
         add_new_data_source(pinfo, ct, "Reassembled STOMP");
         static const stomp::ScanLimits limits;
-        const stomp::Scan s = stomp::scan(b, c->bytes.size(), /*at_end=*/true, limits);
-        if (s.status == stomp::ScanStatus::kFrame) stomp_dissect_frame(ct, pinfo, tree, 0, b, &s, opt);
+        const size_t len = c->bytes.size();
+        // Nothing more will come: every item in it, the last one unterminated.
+        for (size_t pos = 0; pos < len;) {
+          CollectedItem it;
+          it.scan = stomp::scan(b + pos, len - pos, /*at_end=*/true, limits);
+          it.offset = pos;
+          if (it.scan.length == 0 || it.scan.status == stomp::ScanStatus::kNeedMore) break;
+          show_item(ct, pinfo, tree, b, it, opt);
+          pos += it.scan.length;
+        }
         return avail;
       }
       show_part(tvb, pinfo, tree, 0, r);

@@ -1,21 +1,24 @@
-// stomp_collect.h - STOMP items of unknown length (header section not
-// complete yet, or a body without content-length that ends at the first NUL)
-// that span TCP segments, collected by the dissector itself rather than by
-// TCP's desegmentation. Items whose length is known are left to TCP with
-// that exact length.
+// stomp_collect.h - STOMP frames that span TCP segments, collected by the
+// dissector itself rather than by TCP's desegmentation.
 //
-// Why not TCP's: asked for "one more segment" (the only request possible
-// while the length is unknown), TCP keeps the whole next segment with the
-// item and rebuilds the entire growing buffer for every segment. That is
-// quadratic in the item's size (93 s for a 16 MB body in 1448-byte
-// segments) and, on MTU-1500 traffic, keeps ~1.7 KB for every small frame
-// that straddles a boundary. Here, on the first pass, the bytes of an
-// incomplete item are appended to a buffer per sender (segments placed by
-// TCP sequence number: retransmitted bytes skipped, a gap abandons the
-// item), the scanner resumes where it stopped, and when the item ends only
-// the bytes it covers are kept with the packet it ended in. Every packet
-// records its role, so later passes and GUI clicks replay what the first
-// pass did.
+// Why not TCP's: while a frame's length is unknown (header section not
+// complete yet, or a body without content-length that ends at the first
+// NUL) the only request possible is "one more segment", and TCP then keeps
+// the whole next segment with the frame and rebuilds the entire growing
+// buffer for every segment: quadratic in the frame's size (93 s for a 16 MB
+// body in 1448-byte segments) and ~1.7 KB kept for every small frame that
+// straddles a boundary on MTU-1500 traffic. And when the length is known,
+// TCP shows the dissector nothing until it has all of it: a content-length
+// that promises more than ever comes swallows every frame after it, and a
+// frame still incomplete when the capture ends is never shown at all. Here,
+// on the first pass, the bytes of an incomplete frame are appended to a
+// buffer per sender (segments placed by TCP sequence number: retransmitted
+// bytes skipped, a gap abandons the frame), the scanner resumes where it
+// stopped (so it sees a lying content-length as soon as the next frame
+// shows), and when the frame ends only the bytes it covers are kept with the
+// packet it ended in. Every packet records its role, so later passes and GUI
+// clicks replay what the first pass did; packets that only carry part of a
+// frame are shown as TCP shows segments it keeps for a dissector.
 //
 // Used directly on TCP only; inside TLS and WebSocket the transport below
 // reassembles.
@@ -26,8 +29,8 @@
 #include "stomp_frame.h"
 #include "stomp_frame_tree.h"
 
-// The item at buf[0, len) (tvb offset `offset`) is incomplete and of
-// unknown length: collect it from here. `scanned` is where its scan stopped.
+// The item at buf[0, len) (tvb offset `offset`) is incomplete: collect it
+// from here. `scanned` is where its scan stopped.
 // Returns false when the glue cannot collect (not the first pass and no
 // record of it).
 bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,

@@ -18,6 +18,7 @@ int hf_stomp_body_length = -1;
 int hf_stomp_frame_length = -1;
 int hf_stomp_heartbeat = -1;
 int hf_stomp_junk = -1;
+int hf_stomp_midstream = -1;
 int hf_stomp_session_version = -1;
 int hf_stomp_reassembly_start = -1;
 int hf_stomp_reassembled_in = -1;
@@ -85,6 +86,7 @@ expert_field ei_stomp_header_no_colon = EI_INIT;
 expert_field ei_stomp_content_length_invalid = EI_INIT;
 expert_field ei_stomp_content_length_too_large = EI_INIT;
 expert_field ei_stomp_content_length_mismatch = EI_INIT;
+expert_field ei_stomp_content_length_overrun = EI_INIT;
 expert_field ei_stomp_missing_nul = EI_INIT;
 expert_field ei_stomp_unknown_command = EI_INIT;
 expert_field ei_stomp_invalid_escape = EI_INIT;
@@ -92,6 +94,7 @@ expert_field ei_stomp_truncated = EI_INIT;
 expert_field ei_stomp_error_frame = EI_INIT;
 expert_field ei_stomp_repeated_header = EI_INIT;
 expert_field ei_stomp_junk = EI_INIT;
+expert_field ei_stomp_midstream = EI_INIT;
 expert_field ei_stomp_header_section_too_large = EI_INIT;
 expert_field ei_stomp_nul_in_header = EI_INIT;
 expert_field ei_stomp_invalid_utf8 = EI_INIT;
@@ -101,6 +104,12 @@ expert_field ei_stomp_body_too_large = EI_INIT;
 expert_field ei_stomp_silent = EI_INIT;
 expert_field ei_stomp_never_acked = EI_INIT;
 expert_field ei_stomp_no_receipt = EI_INIT;
+expert_field ei_stomp_ack_unknown = EI_INIT;
+expert_field ei_stomp_tx_already_open = EI_INIT;
+expert_field ei_stomp_tx_unknown = EI_INIT;
+expert_field ei_stomp_unsubscribe_unknown = EI_INIT;
+expert_field ei_stomp_subscription_id_reused = EI_INIT;
+expert_field ei_stomp_receipt_unknown = EI_INIT;
 
 namespace {
 struct NamedEntry {
@@ -172,15 +181,20 @@ void stomp_register_fields(void) {
                                 HFILL}},
       {&hf_stomp_heartbeat, {"Heart-beat", "stomp.heartbeat", FT_UINT32, BASE_DEC, NULL, 0x0,
                              "Heart-beat: number of EOLs", HFILL}},
+      {&hf_stomp_midstream, {"End of an earlier frame", "stomp.midstream", FT_BYTES, BASE_NONE,
+                             NULL, 0x0,
+                             "The capture began inside this frame: its start was not captured",
+                             HFILL}},
       {&hf_stomp_junk, {"Unparsed data", "stomp.junk", FT_BYTES, BASE_NONE, NULL, 0x0,
                         "Bytes that are not part of a STOMP frame", HFILL}},
-      {&hf_stomp_reassembly_start, {"Frame starts in", "stomp.reassembly_start", FT_FRAMENUM,
-                                    BASE_NONE, NULL, 0x0,
-                                    "A large frame of unknown length, collected by the dissector, "
-                                    "starts in this packet", HFILL}},
-      {&hf_stomp_reassembled_in, {"Frame completed in", "stomp.reassembled_in", FT_FRAMENUM,
-                                  BASE_NONE, NULL, 0x0,
-                                  "The packet where this large frame ends", HFILL}},
+      {&hf_stomp_reassembly_start, {"STOMP frame starts in", "stomp.reassembly_start",
+                                    FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+                                    "The packet where a frame of unknown length, collected "
+                                    "by the dissector across TCP segments, starts", HFILL}},
+      {&hf_stomp_reassembled_in, {"STOMP frame completed in", "stomp.reassembled_in",
+                                  FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+                                  "The packet where the frame this segment is part of ends",
+                                  HFILL}},
       {&hf_stomp_session_version, {"Session version", "stomp.session.version", FT_STRING,
                                    BASE_NONE, NULL, 0x0,
                                    "STOMP version negotiated for this connection", HFILL}},
@@ -314,6 +328,10 @@ void stomp_register_fields(void) {
       {&ei_stomp_content_length_mismatch, {"stomp.expert.content_length_mismatch", PI_MALFORMED,
                                            PI_ERROR, "No NUL after content-length bytes: "
                                            "content-length is wrong", EXPFILL}},
+      {&ei_stomp_content_length_overrun, {"stomp.expert.content_length_overrun", PI_MALFORMED,
+                                          PI_ERROR, "content-length larger than the body: the "
+                                          "NUL and the next frame came first (the body ends at "
+                                          "the NUL)", EXPFILL}},
       {&ei_stomp_missing_nul, {"stomp.expert.missing_nul", PI_MALFORMED, PI_ERROR,
                                "Frame not terminated by NUL: the next frame starts here",
                                EXPFILL}},
@@ -329,6 +347,9 @@ void stomp_register_fields(void) {
       {&ei_stomp_repeated_header, {"stomp.expert.repeated_header", PI_PROTOCOL, PI_NOTE,
                                    "Repeated header ignored (the first occurrence wins)",
                                    EXPFILL}},
+      {&ei_stomp_midstream, {"stomp.expert.midstream", PI_SEQUENCE, PI_NOTE,
+                             "The capture starts inside a frame; decoding starts with the next "
+                             "one", EXPFILL}},
       {&ei_stomp_junk, {"stomp.expert.junk", PI_MALFORMED, PI_ERROR,
                         "Data that is not a STOMP frame; resynchronised on the next "
                         "command line", EXPFILL}},
@@ -353,6 +374,22 @@ void stomp_register_fields(void) {
                                "capture", EXPFILL}},
       {&ei_stomp_no_receipt, {"stomp.expert.no_receipt", PI_SEQUENCE, PI_NOTE,
                               "Receipt requested but no RECEIPT in this capture", EXPFILL}},
+      // protocol misuse, judged only in sessions whose CONNECT/CONNECTED was captured
+      {&ei_stomp_ack_unknown, {"stomp.expert.ack_unknown", PI_SEQUENCE, PI_WARN,
+                               "ACK/NACK of no MESSAGE awaiting acknowledgement (unknown, already "
+                               "acknowledged, or of an auto-ack subscription)", EXPFILL}},
+      {&ei_stomp_tx_already_open, {"stomp.expert.transaction_already_open", PI_SEQUENCE, PI_WARN,
+                                   "BEGIN of a transaction that is already open", EXPFILL}},
+      {&ei_stomp_tx_unknown, {"stomp.expert.transaction_unknown", PI_SEQUENCE, PI_WARN,
+                              "COMMIT/ABORT of a transaction that was never begun (or already "
+                              "ended)", EXPFILL}},
+      {&ei_stomp_unsubscribe_unknown, {"stomp.expert.unsubscribe_unknown", PI_SEQUENCE, PI_WARN,
+                                       "UNSUBSCRIBE of no active subscription", EXPFILL}},
+      {&ei_stomp_subscription_id_reused, {"stomp.expert.subscription_id_reused", PI_SEQUENCE,
+                                          PI_WARN, "SUBSCRIBE with the id of an active "
+                                          "subscription", EXPFILL}},
+      {&ei_stomp_receipt_unknown, {"stomp.expert.receipt_unknown", PI_SEQUENCE, PI_WARN,
+                                   "RECEIPT for no receipt this session asked for", EXPFILL}},
   };
 
   proto_register_field_array(proto_stomp, hf, array_length(hf));

@@ -84,6 +84,31 @@ const char* first_value(const stomp_header_kv* kv, guint32 n, const char* name) 
 }
 
 // Info column text for a frame, e.g. "SEND /queue/orders (1.2 kB)".
+// Decoded 1.1/1.2 header values may hold LF, CR or other control bytes: a
+// one-line column shows them escaped, the way the tree labels do.
+void escape_controls(const char* in, char* out, size_t cap) {
+  size_t o = 0;
+  for (const unsigned char* p = reinterpret_cast<const unsigned char*>(in); *p && o + 1 < cap;
+       p++) {
+    const unsigned char c = *p;
+    if (c >= 0x20 && c != 0x7f) {
+      out[o++] = static_cast<char>(c);
+      continue;
+    }
+    char esc[8];
+    const char* e = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : nullptr;
+    if (!e) {
+      std::snprintf(esc, sizeof esc, "\\x%02x", c);
+      e = esc;
+    }
+    const size_t n = std::strlen(e);
+    if (o + n + 1 > cap) break;
+    std::memcpy(out + o, e, n);
+    o += n;
+  }
+  out[o] = '\0';
+}
+
 void build_info(char* out, size_t cap, stomp::Command cmd, const char* cmd_text,
                 const stomp_header_kv* kv, guint32 n, guint64 body_len) {
   const char* dest = first_value(kv, n, "destination");
@@ -402,8 +427,9 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   const char* cmd_text = reinterpret_cast<const char*>(
       tvb_get_string_enc(pool, tvb, static_cast<gint>(offset), static_cast<gint>(s->command_len),
                          ENC_ASCII));
-  char info[512];
-  build_info(info, sizeof info, s->command, cmd_text, kv, n, s->body_len);
+  char raw_info[512], info[512];
+  build_info(raw_info, sizeof raw_info, s->command, cmd_text, kv, n, s->body_len);
+  escape_controls(raw_info, info, sizeof info);
   if (s->flags & stomp::kFlagTruncated) g_strlcat(info, " [unterminated]", sizeof info);
   stomp_col_append(pinfo, info);
   // Sub-dissectors may append to Info, but not wipe the frames listed so far.
@@ -477,6 +503,8 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
     expert_add_info(pinfo, ti, &ei_stomp_content_length_too_large);
   if (s->flags & stomp::kFlagContentLengthMismatch)
     expert_add_info(pinfo, ti, &ei_stomp_content_length_mismatch);
+  if (s->flags & stomp::kFlagContentLengthOverrun)
+    expert_add_info(pinfo, ti, &ei_stomp_content_length_overrun);
   if ((s->flags & stomp::kFlagMissingNul) && !(s->flags & stomp::kFlagBodyTooLarge))
     expert_add_info(pinfo, ti, &ei_stomp_missing_nul);
   if (s->flags & stomp::kFlagBodyTooLarge) expert_add_info(pinfo, ti, &ei_stomp_body_too_large);

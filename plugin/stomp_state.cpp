@@ -2,12 +2,15 @@
 #include "stomp_state.h"
 
 #include <cstring>
+#include <unordered_set>
 
 #include "stomp_fields.h"
 
 namespace {
 
 stomp::Tracker* g_tracker = nullptr;
+// (connection, sender) pairs that have sent a STOMP item (first pass)
+std::unordered_set<uint64_t>* g_started = nullptr;
 
 // Keys of proto_stomp's per-packet (pinfo->pool) data.
 enum : guint32 { kKeyPacketState = 1 };
@@ -30,11 +33,19 @@ constexpr guint32 kInfoRoom = COL_MAX_INFO_LEN - 8;
 void state_init(void) {
   delete g_tracker;
   g_tracker = new stomp::Tracker();
+  delete g_started;
+  g_started = new std::unordered_set<uint64_t>();
 }
 
 void state_cleanup(void) {
   delete g_tracker;
   g_tracker = nullptr;
+  delete g_started;
+  g_started = nullptr;
+}
+
+uint64_t started_key(uint64_t conn, uint64_t sender) {
+  return conn * 0x9e3779b97f4a7c15ull ^ sender;
 }
 
 PacketState* packet_state(packet_info* pinfo) {
@@ -87,6 +98,8 @@ void stomp_col_append(packet_info* pinfo, const char* text) {
   st->info_len += 2 + n;
 }
 
+gboolean stomp_col_used(packet_info* pinfo) { return packet_state(pinfo)->info_used; }
+
 void stomp_col_extend(packet_info* pinfo, const char* text) {
   PacketState* st = packet_state(pinfo);
   const guint32 n = static_cast<guint32>(strlen(text));
@@ -108,6 +121,14 @@ uint64_t stomp_sender_id(packet_info* pinfo) {
   uint64_t h = pinfo->srcport;
   h = mix(h, add_address_to_hash64(0, &pinfo->src));
   return h;
+}
+
+bool stomp_sender_started(uint64_t conn, uint64_t sender) {
+  return g_started && g_started->count(started_key(conn, sender)) != 0;
+}
+
+void stomp_mark_sender_started(uint64_t conn, uint64_t sender) {
+  if (g_started) g_started->insert(started_key(conn, sender));
 }
 
 void stomp_state_register(void) {

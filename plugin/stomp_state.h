@@ -17,11 +17,19 @@ stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo);
 // Appends one item (frame, heart-beat, junk) to the Info column; the first
 // item of a packet replaces what lower layers wrote there.
 void stomp_col_append(packet_info* pinfo, const char* text);
+// Whether this packet's Info column holds a STOMP item yet.
+gboolean stomp_col_used(packet_info* pinfo);
 // Adds to the last item (a sub-dissector's summary of a frame's body).
 void stomp_col_extend(packet_info* pinfo, const char* text);
 
 // Connection id and sender id as the Tracker wants them.
 uint64_t stomp_connection_id(packet_info* pinfo);
 uint64_t stomp_sender_id(packet_info* pinfo);
+
+// First pass: whether a STOMP item was parsed yet from this sender of this
+// connection (a capture that starts mid-stream skips to the first frame of
+// each side), and marking that it was.
+bool stomp_sender_started(uint64_t conn, uint64_t sender);
+void stomp_mark_sender_started(uint64_t conn, uint64_t sender);
 
 void stomp_state_register(void);

@@ -18,6 +18,7 @@ extern "C" {
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
+#include <epan/prefs-int.h>
 #include <epan/proto_data.h>
 #include <epan/reassemble.h>
 #include <epan/stats_tree.h>

@@ -182,13 +182,57 @@ TEST(StompScan, ContentLengthTooSmallFollowedByFrame) {
 }
 
 TEST(StompScan, ContentLengthTooLargeWaitsThenEndsTruncated) {
-  std::string f = std::string("SEND\ncontent-length:100\n\nabc") + '\0';
+  std::string f = std::string("SEND\ncontent-length:100\n\nabc") + '\0' + "xyz";
   Scan r = scan(f);
   EXPECT_EQ(r.status, ScanStatus::kNeedMore);
   EXPECT_EQ(r.need, f.find("\n\n") + 2 + 101);
   r = scan(f, /*at_end=*/true);
   ASSERT_EQ(r.status, ScanStatus::kFrame);
   EXPECT_TRUE(r.flags & stomp::kFlagTruncated);
+}
+
+TEST(StompScan, ContentLengthTooLargeFollowedByFramesEndsAtTheNul) {
+  // The writer claimed 100000 bytes, wrote 5 and went on with other frames.
+  const std::string first = std::string("SEND\ndestination:/q/liar\ncontent-length:100000\n\nhello") + '\0' + "\n";
+  const std::string second = std::string("SEND\ndestination:/q/b\n\nworld") + '\0';
+  const std::string f = first + second;
+  for (bool at_end : {false, true}) {
+    Scan r = scan(f, at_end);
+    ASSERT_EQ(r.status, ScanStatus::kFrame);
+    EXPECT_TRUE(r.flags & stomp::kFlagContentLengthOverrun);
+    EXPECT_FALSE(r.flags & stomp::kFlagTruncated);
+    EXPECT_EQ(body_of(f, r), "hello");
+    EXPECT_EQ(r.length, first.size());
+    Scan next = scan(f.substr(r.length), true);
+    ASSERT_EQ(next.status, ScanStatus::kFrame);
+    EXPECT_EQ(body_of(f.substr(r.length), next), "world");
+    EXPECT_EQ(next.flags, 0u);
+  }
+  // Arriving a byte at a time, with the scan resumed each time, it ends at
+  // the same place as soon as the next frame's first header line is there.
+  stomp::ScanResume resume;
+  const size_t decided = first.size() + std::string("SEND\ndestination:/q/b\n").size();
+  for (size_t n = 1; n <= f.size(); n++) {
+    Scan r = stomp::scan(reinterpret_cast<const uint8_t*>(f.data()), n, false,
+                         stomp::ScanLimits(), &resume);
+    if (n < decided) {
+      ASSERT_EQ(r.status, ScanStatus::kNeedMore) << n;
+    } else {
+      ASSERT_EQ(r.status, ScanStatus::kFrame) << n;
+      EXPECT_EQ(r.length, first.size());
+      break;
+    }
+  }
+}
+
+TEST(StompScan, ContentLengthTooLargeWithBinaryNulsStaysTruncated) {
+  // NULs in a binary body that are not followed by a frame are body bytes
+  const std::string f = std::string("SEND\ncontent-length:50\n\nab") + '\0' + "xy" + '\0' + '\0' + "SENDER";
+  Scan r = scan(f, /*at_end=*/true);
+  ASSERT_EQ(r.status, ScanStatus::kFrame);
+  EXPECT_TRUE(r.flags & stomp::kFlagTruncated);
+  EXPECT_FALSE(r.flags & stomp::kFlagContentLengthOverrun);
+  EXPECT_EQ(r.length, f.size());
 }
 
 TEST(StompScan, MissingNulResynchronisesOnNextCommand) {
@@ -352,6 +396,29 @@ TEST(StompHeuristic, AcceptsOnlyACommandLineFollowedByHeaderOrBlank) {
   EXPECT_EQ(verdict("\n"), Verdict::kNo);
   EXPECT_EQ(verdict(""), Verdict::kNo);
   EXPECT_EQ(verdict(std::string("SEND\nkey:\x01value\n")), Verdict::kNo);
+}
+
+TEST(StompHeuristic, StreamResumesAfterTheNulOfAFrameBeganBeforeTheCapture) {
+  auto resume = [](const std::string& s) {
+    return stomp::find_stream_resume(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  const std::string tail = "the end of a body";
+  const std::string next = "MESSAGE\ndestination:/topic/x\n\nhi";
+  EXPECT_EQ(resume(tail + '\0' + "\n" + next), tail.size() + 2);
+  EXPECT_EQ(resume(tail + '\0' + "\r\n\n" + next), tail.size() + 4);
+  // a binary body's NULs are not frame ends unless a frame follows
+  EXPECT_EQ(resume(std::string("ab") + '\0' + '\0' + "xyz" + '\0' + next), 8u);
+  // cut inside the next command line: maybe, so it is where to resume
+  EXPECT_EQ(resume(tail + '\0' + "MESS"), tail.size() + 1);
+  // nothing to resume on
+  EXPECT_EQ(resume(tail), SIZE_MAX);
+  EXPECT_EQ(resume(tail + '\0'), SIZE_MAX);
+  EXPECT_EQ(resume(tail + '\0' + "GET / HTTP/1.1\r\n"), SIZE_MAX);
+  EXPECT_EQ(resume(tail + '\0' + "SEND\nnot a header\n"), SIZE_MAX);
+  // bounded: past 64 NULs without a frame, it stops looking
+  std::string zeros;
+  for (int i = 0; i < 100; i++) zeros += std::string("x") + '\0';
+  EXPECT_EQ(resume(zeros + next), SIZE_MAX);
 }
 
 TEST(StompParse, Decimal) {
