@@ -91,34 +91,67 @@ const struct tcpinfo* tcp_below(packet_info* pinfo, void* data) {
 // p_add_proto_data key (file scope): bytes at the start of a packet that end
 // a frame sent before the capture began (stored + 1, so 0 means none).
 constexpr guint32 kKeyMidstream = 30;
+constexpr guint kMidstreamFirst = 0x80000000u;  // ... and it is the sender's first data
 
 // At the first data of each side of a connection whose start the capture
 // missed, the bytes before the first frame start are the end of a frame we
 // cannot decode: how many (first pass decides, later passes read it back).
+// Inside such a frame a new one can only begin after its NUL, so until a NUL
+// is seen nothing is taken for a frame start, not even a line that looks
+// like one (ruby-stomp writes every header line as its own segment).
 guint midstream_skip(packet_info* pinfo, const struct tcpinfo* tcp, const guint8* buf,
-                     guint avail, uint64_t conn, uint64_t sender) {
-  if (PINFO_FD_VISITED(pinfo))
-    return GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_stomp,
-                                             kKeyMidstream));
-  if (!tcp || stomp_sender_started(conn, sender)) return 0;
-  guint skip = 0;
-  // (heart-beats alone are a boundary between frames: nothing to skip)
+                     guint avail, uint64_t conn, uint64_t sender, bool* first) {
+  using Start = StompSenderStart;
+  if (PINFO_FD_VISITED(pinfo)) {
+    const guint v = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_stomp,
+                                                      kKeyMidstream));
+    *first = (v & kMidstreamFirst) != 0;
+    return v & ~kMidstreamFirst;
+  }
+  if (!tcp) return 0;
+  Start state = stomp_sender_start(conn, sender);
+  *first = state == Start::kUnknown;
+  if (state == Start::kStarted) return 0;
   guint eols = 0;
   while (eols < avail && (buf[eols] == '\n' || buf[eols] == '\r')) eols++;
-  const bool only_eols = eols == avail;
-  if (!only_eols && stomp::looks_like_stream_start(buf, avail) == stomp::Verdict::kNo &&
-      !handshake_captured(pinfo)) {
-    const size_t k = stomp::find_stream_resume(buf, avail);
-    skip = k == SIZE_MAX ? avail : static_cast<guint>(k);
+  guint skip = avail;  // unless a frame start is found below
+  bool found = false;
+  if (state == Start::kUnknown) {
+    // The sender's first data: a frame start or heart-beats begin STOMP
+    // here, as does everything when the connection's start was captured.
+    if (eols == avail || stomp::looks_like_stream_start(buf, avail) != stomp::Verdict::kNo ||
+        handshake_captured(pinfo)) {
+      skip = 0;
+      found = true;
+    }
+  } else if (state == Start::kAfterNul && eols < avail &&
+             stomp::looks_like_stream_start(buf + eols, avail - eols) != stomp::Verdict::kNo) {
+    skip = eols;  // the earlier frame's trailing EOLs, then a frame
+    found = true;
   }
-  if (skip < avail) stomp_mark_sender_started(conn, sender);
+  if (!found) {
+    const size_t k = stomp::find_stream_resume(buf, avail);
+    if (k != SIZE_MAX) {
+      skip = static_cast<guint>(k);
+      found = true;
+    }
+  }
+  if (found) {
+    state = Start::kStarted;
+  } else if (eols < avail || state == Start::kUnknown) {
+    // All of it is the earlier frame: did that frame's NUL come last?
+    guint end = avail;
+    while (end > 0 && (buf[end - 1] == '\n' || buf[end - 1] == '\r')) end--;
+    state = end > 0 && buf[end - 1] == 0 ? Start::kAfterNul : Start::kInside;
+  }
+  stomp_set_sender_start(conn, sender, state);
   if (skip)
     p_add_proto_data(wmem_file_scope(), pinfo, proto_stomp, kKeyMidstream,
-                     GUINT_TO_POINTER(skip));
+                     GUINT_TO_POINTER(skip | (*first ? kMidstreamFirst : 0)));
   return skip;
 }
 
-void show_midstream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint len) {
+void show_midstream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint len, bool first) {
   char size[32];
   stomp::format_size(len, size, sizeof size);
   char text[96];
@@ -129,7 +162,7 @@ void show_midstream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint l
   proto_tree* st = proto_item_add_subtree(ti, ett_stomp);
   proto_item* mi = proto_tree_add_item(st, hf_stomp_midstream, tvb, 0, static_cast<gint>(len),
                                        ENC_NA);
-  expert_add_info(pinfo, mi, &ei_stomp_midstream);
+  if (first) expert_add_info(pinfo, mi, &ei_stomp_midstream);  // once per side
 }
 
 // Walks the buffer item by item. Returns the number of bytes handled (all of
@@ -157,8 +190,9 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
   // The rest of an item collected from earlier segments, if any.
   guint offset = tcp ? stomp_collect_continue(tvb, pinfo, tree, tcp, &opt) : 0;
   if (offset == 0) {
-    const guint skip = midstream_skip(pinfo, tcp, buf, avail, conn, sender);
-    if (skip) show_midstream(tvb, pinfo, tree, skip);
+    bool first = false;
+    const guint skip = midstream_skip(pinfo, tcp, buf, avail, conn, sender, &first);
+    if (skip) show_midstream(tvb, pinfo, tree, skip, first);
     offset = skip;
   }
   while (offset < avail) {

@@ -2,15 +2,15 @@
 #include "stomp_state.h"
 
 #include <cstring>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "stomp_fields.h"
 
 namespace {
 
 stomp::Tracker* g_tracker = nullptr;
-// (connection, sender) pairs that have sent a STOMP item (first pass)
-std::unordered_set<uint64_t>* g_started = nullptr;
+// where each (connection, sender) is, for mid-stream starts (first pass)
+std::unordered_map<uint64_t, StompSenderStart>* g_starts = nullptr;
 
 // Keys of proto_stomp's per-packet (pinfo->pool) data.
 enum : guint32 { kKeyPacketState = 1 };
@@ -33,15 +33,15 @@ constexpr guint32 kInfoRoom = COL_MAX_INFO_LEN - 8;
 void state_init(void) {
   delete g_tracker;
   g_tracker = new stomp::Tracker();
-  delete g_started;
-  g_started = new std::unordered_set<uint64_t>();
+  delete g_starts;
+  g_starts = new std::unordered_map<uint64_t, StompSenderStart>();
 }
 
 void state_cleanup(void) {
   delete g_tracker;
   g_tracker = nullptr;
-  delete g_started;
-  g_started = nullptr;
+  delete g_starts;
+  g_starts = nullptr;
 }
 
 uint64_t started_key(uint64_t conn, uint64_t sender) {
@@ -123,12 +123,14 @@ uint64_t stomp_sender_id(packet_info* pinfo) {
   return h;
 }
 
-bool stomp_sender_started(uint64_t conn, uint64_t sender) {
-  return g_started && g_started->count(started_key(conn, sender)) != 0;
+StompSenderStart stomp_sender_start(uint64_t conn, uint64_t sender) {
+  if (!g_starts) return StompSenderStart::kStarted;
+  auto it = g_starts->find(started_key(conn, sender));
+  return it == g_starts->end() ? StompSenderStart::kUnknown : it->second;
 }
 
-void stomp_mark_sender_started(uint64_t conn, uint64_t sender) {
-  if (g_started) g_started->insert(started_key(conn, sender));
+void stomp_set_sender_start(uint64_t conn, uint64_t sender, StompSenderStart state) {
+  if (g_starts) (*g_starts)[started_key(conn, sender)] = state;
 }
 
 void stomp_state_register(void) {

@@ -26,10 +26,16 @@ void stomp_col_extend(packet_info* pinfo, const char* text);
 uint64_t stomp_connection_id(packet_info* pinfo);
 uint64_t stomp_sender_id(packet_info* pinfo);
 
-// First pass: whether a STOMP item was parsed yet from this sender of this
-// connection (a capture that starts mid-stream skips to the first frame of
-// each side), and marking that it was.
-bool stomp_sender_started(uint64_t conn, uint64_t sender);
-void stomp_mark_sender_started(uint64_t conn, uint64_t sender);
+// First pass: where each sender of a connection is in a capture that may
+// have started in the middle of a frame (the glue skips to the first frame
+// of each side).
+enum class StompSenderStart : guint8 {
+  kUnknown,   // nothing seen from this sender yet
+  kInside,    // skipping: inside a frame that began before the capture
+  kAfterNul,  // skipping: that frame's NUL was the last byte seen
+  kStarted,   // STOMP items are parsed from this sender
+};
+StompSenderStart stomp_sender_start(uint64_t conn, uint64_t sender);
+void stomp_set_sender_start(uint64_t conn, uint64_t sender, StompSenderStart state);
 
 void stomp_state_register(void);
