@@ -359,7 +359,8 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits,
       // the frames after it decode, rather than swallowing them. Resumed
       // scans look only at bytes not looked at before.
       size_t from = body_off;
-      if (in.stage == ScanResume::Stage::kBody) from = std::min(std::max(in.nul_from, body_off), len);
+      if (in.stage == ScanResume::Stage::kBody)
+        from = std::min(std::max(in.overrun_from, body_off), len);
       size_t recheck = SIZE_MAX;
       if (const size_t next = overrun_end(buf, len, from, at_end, &recheck)) {
         const size_t nul = next_nul_before(buf, body_off, next);
@@ -380,9 +381,9 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits,
         out.have_cl = have_cl;
         out.content_length = s.content_length;
         // a NUL whose following frame start was cut by the end of the
-        // buffer is looked at again
-        out.nul_from = recheck != SIZE_MAX ? recheck : len;
-        out.lf_from = out.nul_from;
+        // buffer is looked at again; the NUL-delimited search (should the
+        // body turn out not to end at content-length) starts afresh
+        out.overrun_from = recheck != SIZE_MAX ? recheck : len;
         return need_more(need);
       }
       s.flags |= kFlagTruncated;

@@ -108,6 +108,9 @@ struct ScanResume {
   size_t nul_from = 0;
   size_t lf_from = 0;
   size_t lfs[2] = {SIZE_MAX, SIZE_MAX};
+  // kBody with content-length, still short of it: no NUL followed by a frame
+  // start (a content-length too large) before overrun_from
+  size_t overrun_from = 0;
 };
 
 // Scans buf[0, len). at_end: no more bytes will ever follow (end of a

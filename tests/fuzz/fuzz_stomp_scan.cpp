@@ -1,10 +1,13 @@
 // fuzz_stomp_scan.cpp - libFuzzer target for the STOMP frame scanner, the
-// heuristic and the header cursor. Invariants are checked with abort():
-// every item makes progress and stays inside the buffer, and feeding the
-// same bytes in two chunks never yields an item that overruns its chunk.
+// heuristic, the mid-stream resume point and the header cursor. Invariants
+// are checked with abort(): every item makes progress and stays inside the
+// buffer, feeding the same bytes in two chunks never yields an item that
+// overruns its chunk, and a scan resumed chunk by chunk (as the dissector
+// collects a frame across segments) decides exactly as a fresh scan would.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 
 #include "stomp_frame.h"
 
@@ -43,6 +46,34 @@ void walk(const uint8_t* data, size_t size, bool at_end, const stomp::ScanLimits
   }
 }
 
+bool same(const stomp::Scan& a, const stomp::Scan& b) {
+  return a.status == b.status && a.length == b.length && a.need == b.need &&
+         a.junk_reason == b.junk_reason && a.eol_count == b.eol_count && a.command == b.command &&
+         a.command_len == b.command_len && a.headers_off == b.headers_off &&
+         a.headers_end == b.headers_end && a.body_off == b.body_off && a.body_len == b.body_len &&
+         a.has_nul == b.has_nul && a.trailer_len == b.trailer_len &&
+         a.header_count == b.header_count && a.content_length == b.content_length &&
+         a.flags == b.flags;
+}
+
+// The item at the start of data arriving in growing chunks (sizes picked by
+// the input), scanned with ScanResume as the dissector's collector does:
+// whenever the resumed scan decides, a fresh scan of the same bytes must
+// decide the same.
+void resumed(const uint8_t* data, size_t size, const stomp::ScanLimits& lim) {
+  stomp::ScanResume r;
+  size_t n = 0;
+  size_t step = 1;
+  while (n < size) {
+    n = std::min(size, n + step);
+    step = 1 + (data[n - 1] % 97);
+    const stomp::Scan a = stomp::scan(data, n, false, lim, &r);
+    if (a.status == stomp::ScanStatus::kNeedMore) continue;
+    check(same(a, stomp::scan(data, n, false, lim)));
+    return;
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -53,6 +84,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   walk(data, size, true, stomp::ScanLimits());
   walk(data, size, false, small);
   (void)stomp::looks_like_stream_start(data, size);
+  const size_t k = stomp::find_stream_resume(data, size);
+  check(k == SIZE_MAX || (k >= 1 && k < size));
+  resumed(data, size, stomp::ScanLimits());
+  resumed(data, size, small);
   // a second segmentation: the first byte picks the split
   if (size > 1) {
     size_t cut = 1 + data[0] % (size - 1);
