@@ -3,7 +3,9 @@
 # missing), then:
 #   1. builds plugin + unit tests (-Werror) and runs CTest: GoogleTest units and
 #      the tshark integration tests on every real capture (tshark runs
-#      unprivileged, as Wireshark ignores personal plugins for root);
+#      unprivileged, as Wireshark ignores personal plugins for root); then the
+#      README's install command (packaging/install.sh) must build, install and
+#      decode a bundled capture;
 #   2. builds the libFuzzer targets with clang and fuzzes each core
 #      (STOMP_FUZZ_SECONDS, 60 s each by default);
 #   3. builds the plugin with -fsanitize=address,undefined and runs tshark with
@@ -26,6 +28,15 @@ cmake -S "$top" -B "$top/build-tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOMP_
 cmake --build "$top/build-tests" -j"$jobs"
 (cd "$top/build-tests" && ctest --output-on-failure -j"$jobs" "$@")
 [[ $# -gt 0 ]] && exit 0
+
+step "README command 1: packaging/install.sh (build, install, decode a bundled capture)"
+# As root it installs into Wireshark's system plugin folder (personal plugins
+# are ignored for root); the tests above never load that copy.
+"$top/packaging/install.sh" > "$top/build-tests/install.log" 2>&1 || {
+  tail -30 "$top/build-tests/install.log"; echo "install.sh failed" >&2; exit 1; }
+grep -q "STOMP .* CONNECT " "$top/build-tests/install.log" || {
+  tail -30 "$top/build-tests/install.log"; echo "install.sh decoded no STOMP frame" >&2; exit 1; }
+tail -3 "$top/build-tests/install.log"
 
 step "libFuzzer targets, ${STOMP_FUZZ_SECONDS:-60} s each"
 cmake -S "$top" -B "$top/build-fuzz" -DSTOMP_BUILD_FUZZERS=ON -DSTOMP_BUILD_PLUGIN=OFF \
