@@ -15,6 +15,7 @@
 
 extern "C" {
 #include <epan/dissectors/packet-tls.h>
+#include <epan/dissectors/packet-tls-utils.h>
 }
 
 #include <cstdio>
@@ -33,6 +34,7 @@ extern "C" {
 namespace {
 
 dissector_handle_t stomp_handle;
+dissector_handle_t tls_handle;
 heur_dissector_list_t stomp_body_heuristics;
 
 // preferences
@@ -295,11 +297,47 @@ wsc::heur_ret_t dissect_stomp_heur_tcp(tvbuff_t* tvb, packet_info* pinfo, proto_
   return TRUE;
 }
 
-// Inside TLS or WebSocket: no conversation change (the transport below owns
-// the conversation), and no desegmentation guesses for WebSocket messages.
-wsc::heur_ret_t dissect_stomp_heur_inner(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
-                                         void*) {
+// Inside TLS: no conversation change (TLS owns the conversation); once
+// STOMP is found, TLS hands every later record of the session to STOMP
+// directly, heart-beats (lone EOLs, which no heuristic could tell) included.
+wsc::heur_ret_t dissect_stomp_heur_tls(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                                       void*) {
   if (stream_start_verdict(tvb) != stomp::Verdict::kYes) return FALSE;
+  if (tls_handle) tls_set_appdata_dissector(tls_handle, pinfo, stomp_handle);
+  dissect_stomp_stream(tvb, pinfo, tree, nullptr);
+  return TRUE;
+}
+
+// p_add_proto_data key (file scope): a WebSocket message of only EOLs taken
+// as STOMP heart-beats on the first pass.
+constexpr guint32 kKeyWsHeartbeat = 31;
+
+bool only_eols(tvbuff_t* tvb) {
+  const guint n = tvb_captured_length(tvb);
+  if (n == 0) return false;
+  const guint8* p = tvb_get_ptr(tvb, 0, static_cast<gint>(n));
+  for (guint i = 0; i < n; i++)
+    if (p[i] != '\n' && p[i] != '\r') return false;
+  return true;
+}
+
+// Inside WebSocket (a connection whose sub-protocol does not say STOMP):
+// every message is offered to the heuristics, so a message of lone EOLs is
+// a heart-beat only in a connection already seen carrying STOMP. The first
+// pass decides; later passes read the decision back.
+wsc::heur_ret_t dissect_stomp_heur_ws(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                                      void*) {
+  const uint64_t conn = stomp_connection_id(pinfo);
+  if (stream_start_verdict(tvb) == stomp::Verdict::kYes) {
+    if (!PINFO_FD_VISITED(pinfo)) stomp_mark_stomp_connection(conn);
+  } else if (!only_eols(tvb)) {
+    return FALSE;
+  } else if (PINFO_FD_VISITED(pinfo)) {
+    if (!p_get_proto_data(wmem_file_scope(), pinfo, proto_stomp, kKeyWsHeartbeat)) return FALSE;
+  } else {
+    if (!stomp_is_stomp_connection(conn)) return FALSE;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_stomp, kKeyWsHeartbeat, GUINT_TO_POINTER(1));
+  }
   dissect_stomp_stream(tvb, pinfo, tree, nullptr);
   return TRUE;
 }
@@ -355,13 +393,14 @@ void proto_reg_handoff_stomp(void) {
   // STOMP over TLS ("stomp+ssl", 61614 by convention) and on any port by
   // heuristic on decrypted data.
   ssl_dissector_add(61614, stomp_handle);
-  heur_dissector_add("tls", dissect_stomp_heur_inner, "STOMP over TLS", "stomp_tls", proto_stomp,
+  heur_dissector_add("tls", dissect_stomp_heur_tls, "STOMP over TLS", "stomp_tls", proto_stomp,
                      HEURISTIC_ENABLE);
+  tls_handle = find_dissector("tls");
 
   // STOMP over WebSocket: the sub-protocol names of the STOMP 1.2 spec.
   dissector_add_string("ws.protocol", "v10.stomp", stomp_handle);
   dissector_add_string("ws.protocol", "v11.stomp", stomp_handle);
   dissector_add_string("ws.protocol", "v12.stomp", stomp_handle);
-  heur_dissector_add("ws", dissect_stomp_heur_inner, "STOMP over WebSocket", "stomp_ws",
+  heur_dissector_add("ws", dissect_stomp_heur_ws, "STOMP over WebSocket", "stomp_ws",
                      proto_stomp, HEURISTIC_ENABLE);
 }

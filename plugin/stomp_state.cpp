@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "stomp_fields.h"
 
@@ -11,6 +12,8 @@ namespace {
 stomp::Tracker* g_tracker = nullptr;
 // where each (connection, sender) is, for mid-stream starts (first pass)
 std::unordered_map<uint64_t, StompSenderStart>* g_starts = nullptr;
+// connections seen carrying STOMP inside WebSocket (first pass)
+std::unordered_set<uint64_t>* g_stomp_conns = nullptr;
 
 // Keys of proto_stomp's per-packet (pinfo->pool) data.
 enum : guint32 { kKeyPacketState = 1 };
@@ -35,6 +38,8 @@ void state_init(void) {
   g_tracker = new stomp::Tracker();
   delete g_starts;
   g_starts = new std::unordered_map<uint64_t, StompSenderStart>();
+  delete g_stomp_conns;
+  g_stomp_conns = new std::unordered_set<uint64_t>();
 }
 
 void state_cleanup(void) {
@@ -42,6 +47,8 @@ void state_cleanup(void) {
   g_tracker = nullptr;
   delete g_starts;
   g_starts = nullptr;
+  delete g_stomp_conns;
+  g_stomp_conns = nullptr;
 }
 
 uint64_t started_key(uint64_t conn, uint64_t sender) {
@@ -131,6 +138,14 @@ StompSenderStart stomp_sender_start(uint64_t conn, uint64_t sender) {
 
 void stomp_set_sender_start(uint64_t conn, uint64_t sender, StompSenderStart state) {
   if (g_starts) (*g_starts)[started_key(conn, sender)] = state;
+}
+
+void stomp_mark_stomp_connection(uint64_t conn) {
+  if (g_stomp_conns) g_stomp_conns->insert(conn);
+}
+
+bool stomp_is_stomp_connection(uint64_t conn) {
+  return g_stomp_conns && g_stomp_conns->count(conn) != 0;
 }
 
 void stomp_state_register(void) {

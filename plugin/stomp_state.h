@@ -38,4 +38,9 @@ enum class StompSenderStart : guint8 {
 StompSenderStart stomp_sender_start(uint64_t conn, uint64_t sender);
 void stomp_set_sender_start(uint64_t conn, uint64_t sender, StompSenderStart state);
 
+// First pass: connections found carrying STOMP inside WebSocket (where the
+// transport below offers every message to the heuristics anew).
+void stomp_mark_stomp_connection(uint64_t conn);
+bool stomp_is_stomp_connection(uint64_t conn);
+
 void stomp_state_register(void);
