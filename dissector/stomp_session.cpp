@@ -179,11 +179,22 @@ const FrameNotes* Tracker::observe(const ObservedFrame& f) {
 
   FrameNotes* stored = store(f.ref, n);
   if (!keep_notes_) return stored;  // no links without notes to link
+  mark_last(c, stored);
   if (f.command == Command::kConnect || f.command == Command::kStomp) {
     c.pending_connect = stored;
   } else if (f.command == Command::kConnected && c.pending_connect) {
-    c.pending_connect->version = c.version;
+    // what was negotiated, back on the CONNECT (shown on the second pass)
+    FrameNotes* req = c.pending_connect;
+    req->version = c.version;
+    req->set(FrameNotes::kHeartbeatNegotiated);
+    req->heartbeat_client_ms = c.hb_client_ms;
+    req->heartbeat_server_ms = c.hb_server_ms;
   }
+  // Misuse is judged only in sessions seen from their start.
+  if (f.command == Command::kConnect || f.command == Command::kStomp ||
+      f.command == Command::kConnected)
+    c.saw_connect = true;
+  if (f.command == Command::kDisconnect || f.command == Command::kError) c.session_closed = true;
   link_response(c, f, stored);
   track_subscription(c, f, stored);
   link_ack(c, f, stored);
@@ -191,6 +202,12 @@ const FrameNotes* Tracker::observe(const ObservedFrame& f) {
   if (f.command == Command::kSend) transit_->on_send(stored, f);
   if (f.command == Command::kMessage) transit_->on_message(stored, f, this);
   return stored;
+}
+
+void Tracker::mark_last(Connection& c, FrameNotes* n) {
+  if (c.last_item) c.last_item->set(FrameNotes::kLastOfConnection, false);
+  n->set(FrameNotes::kLastOfConnection);
+  c.last_item = n;
 }
 
 const FrameNotes* Tracker::observe_heartbeat(uint64_t conn, uint64_t sender, FrameRef ref,
@@ -206,7 +223,9 @@ const FrameNotes* Tracker::observe_heartbeat(uint64_t conn, uint64_t sender, Fra
   }
   take_silence(c, sender, n);
   c.sides[sender].in_junk = false;
-  return store(ref, n);
+  FrameNotes* stored = store(ref, n);
+  if (keep_notes_) mark_last(c, stored);
+  return stored;
 }
 
 const FrameNotes* Tracker::observe_junk(uint64_t conn, uint64_t sender, FrameRef ref,
@@ -278,6 +297,33 @@ Link Tracker::delivery(const FrameNotes* send, size_t i) const {
   if (i == 0) return send->transit_link;
   auto it = more_deliveries_.find(send);
   return (it != more_deliveries_.end() && i - 1 < it->second.size()) ? it->second[i - 1] : Link();
+}
+
+Link Tracker::acked(const FrameNotes* ack, size_t i) const {
+  if (i >= ack->acked_count) return Link();
+  if (i == 0) return ack->ack_link;
+  auto it = more_acked_.find(ack);
+  return (it != more_acked_.end() && i - 1 < it->second.size()) ? it->second[i - 1] : Link();
+}
+
+bool Tracker::connection_end(uint64_t conn, ConnectionEnd* out) const {
+  auto it = conns_.find(conn);
+  if (it == conns_.end() || !it->second.last_item) return false;
+  const Connection& c = it->second;
+  *out = ConnectionEnd();
+  out->last_item = c.last_item->self;
+  out->direction_known = c.client_known && c.server_known;
+  if (out->direction_known) {
+    auto cl = c.sides.find(c.client);
+    auto sv = c.sides.find(c.server);
+    if (cl != c.sides.end()) out->client_last = cl->second.last_activity;
+    if (sv != c.sides.end()) out->server_last = sv->second.last_activity;
+  }
+  out->heartbeat_negotiated = c.hb_negotiated;
+  out->heartbeat_client_ms = c.hb_client_ms;
+  out->heartbeat_server_ms = c.hb_server_ms;
+  out->session_closed = c.session_closed;
+  return true;
 }
 
 void Tracker::add_delivery(FrameNotes* send, Link to) {

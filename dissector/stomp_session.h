@@ -17,8 +17,18 @@
 //   MESSAGE -> ACK/NACK (1.2 ack id, 1.1 message-id+subscription, 1.0
 //     message-id; cumulative ACK in "client" mode)
 //   BEGIN .. COMMIT/ABORT with every SEND/ACK/NACK inside
+//   protocol misuse (once the connection's CONNECT or CONNECTED was seen, so
+//     a capture that starts mid-session raises no false alarms): ACK/NACK
+//     of a MESSAGE that is unknown or already acknowledged, BEGIN of an open
+//     transaction, COMMIT/ABORT of an unknown one, UNSUBSCRIBE of an unknown
+//     id, SUBSCRIBE reusing an active id, RECEIPT of an unknown receipt-id
+//   the connection's last item, and each side's last activity (a side that
+//     goes silent until the connection closes)
 // and across connections: SEND -> MESSAGE (broker transit), see
-// stomp_transit.h.
+// stomp_transit.h. A SEND inside a transaction enters the transit matcher
+// at its COMMIT (the broker releases it then; its transit time counts from
+// the COMMIT) and never if the transaction is aborted; a SEND answered by an
+// ERROR (receipt-id) is no candidate.
 #pragma once
 
 #include <cstdint>
@@ -138,6 +148,13 @@ struct FrameNotes {
     kNeedsAck = 1 << 6,          // MESSAGE in a client(-individual) subscription
     kHeartbeatNegotiated = 1 << 7,
     kRequest = 1 << 8,  // response_link points to this request's response
+    // Protocol misuse; the command says which (see Tracker::misuse_of):
+    // ACK/NACK of no MESSAGE awaiting acknowledgement, BEGIN of an open
+    // transaction, COMMIT/ABORT of an unknown one, UNSUBSCRIBE of an unknown
+    // id, SUBSCRIBE reusing an active id, RECEIPT of an unknown receipt-id.
+    kMisuse = 1 << 9,
+    kLastOfConnection = 1 << 10,  // the connection's last frame or heart-beat so far
+    kReleasedAtCommit = 1 << 11,  // SEND in a transaction: transit counts from the COMMIT
   };
   bool has(Bit b) const { return (bits & b) != 0; }
   void set(Bit b, bool on = true) { bits = on ? (bits | b) : (bits & ~b); }
@@ -150,6 +167,9 @@ struct FrameNotes {
   bool receipt_requested() const { return has(kReceiptRequested); }
   bool needs_ack() const { return has(kNeedsAck); }
   bool heartbeat_negotiated() const { return has(kHeartbeatNegotiated); }
+  bool misuse() const { return has(kMisuse); }
+  bool last_of_connection() const { return has(kLastOfConnection); }
+  bool released_at_commit() const { return has(kReleasedAtCommit); }
 
   // receipt -> RECEIPT/ERROR, CONNECT/STOMP -> CONNECTED/ERROR
   Link response_in() const { return has(kRequest) ? response_link : Link(); }
@@ -159,6 +179,20 @@ struct FrameNotes {
   Link acks() const { return command == Command::kMessage ? Link() : ack_link; }
   // broker transit: the SEND a MESSAGE delivers
   Link sent_in() const { return command == Command::kMessage ? transit_link : Link(); }
+};
+// One per frame of captures with millions of them: keep it at 96 bytes.
+static_assert(sizeof(FrameNotes) <= 96, "FrameNotes must stay within 96 bytes");
+
+// What a connection's last items tell about how it ended (second pass).
+struct ConnectionEnd {
+  FrameRef last_item;           // the connection's last frame or heart-beat
+  double client_last = -1;      // the client's last activity (any bytes), -1 if none
+  double server_last = -1;
+  bool direction_known = false;
+  bool heartbeat_negotiated = false;
+  uint32_t heartbeat_client_ms = 0, heartbeat_server_ms = 0;
+  // DISCONNECT or ERROR seen: the session ended, silence after it is expected
+  bool session_closed = false;
 };
 
 class Tracker {
@@ -197,6 +231,13 @@ class Tracker {
   Link delivery(const FrameNotes* send, size_t i) const;
   // Records one more delivery of a SEND (the transit matcher's job).
   void add_delivery(FrameNotes* send, Link to);
+
+  // The i-th MESSAGE an ACK/NACK acknowledged (i < acked_count): i = 0 is
+  // the one it names, the others the earlier ones a cumulative ACK covered.
+  Link acked(const FrameNotes* ack, size_t i) const;
+
+  // How a connection ended, as far as the first pass saw; false if unknown.
+  bool connection_end(uint64_t conn, ConnectionEnd* out) const;
 
   // Time of the latest STOMP data seen (any connection): how far the capture
   // goes, for "no answer within ..." checks made on the second pass.
@@ -250,6 +291,17 @@ class Tracker {
     std::unordered_map<std::string, Subscription*> subs;         // id (or "dest:"+dest)
     std::unordered_map<std::string, FrameNotes*> pending_acks;   // ack key -> MESSAGE
     std::unordered_map<std::string, Transaction*> transactions;  // open, by id
+    // "client" ack mode: each subscription's MESSAGEs awaiting an ACK, in
+    // frame order, so that a cumulative ACK takes them from the front (each
+    // MESSAGE is visited once: linear in the number of MESSAGEs).
+    struct PendingAck {
+      FrameNotes* msg;
+      std::string key;  // its pending_acks key
+    };
+    std::unordered_map<const Subscription*, std::deque<PendingAck>> client_pending;
+    FrameNotes* last_item = nullptr;  // the latest frame or heart-beat
+    bool saw_connect = false;         // CONNECT/STOMP or CONNECTED observed
+    bool session_closed = false;      // DISCONNECT or ERROR observed
   };
 
   FrameNotes* store(FrameRef ref, const FrameNotes& n);
@@ -260,6 +312,7 @@ class Tracker {
   void track_subscription(Connection& c, const ObservedFrame& f, FrameNotes* n);
   void link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n);
   void track_transaction(Connection& c, const ObservedFrame& f, FrameNotes* n);
+  void mark_last(Connection& c, FrameNotes* n);
 
   std::unordered_map<uint64_t, Connection> conns_;
   std::deque<FrameNotes> notes_;  // deque: stable addresses
@@ -271,6 +324,8 @@ class Tracker {
   std::unordered_map<uint64_t, FrameNotes*> late_;
   // deliveries of a SEND after its first (fan-out destinations)
   std::unordered_map<const FrameNotes*, std::vector<Link>> more_deliveries_;
+  // MESSAGEs a cumulative ACK acknowledged after the one it names
+  std::unordered_map<const FrameNotes*, std::vector<Link>> more_acked_;
   std::unique_ptr<TransitMatcher> transit_;
   double last_time_ = 0;
   bool keep_notes_ = true;

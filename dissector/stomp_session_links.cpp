@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "stomp_session.h"
+#include "stomp_transit.h"
 
 namespace stomp {
 
@@ -59,11 +60,16 @@ void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n
     if (rid) {
       auto it = c.receipts.find(std::string(rid->value));
       if (it != c.receipts.end()) {
-        link(it->second, n);
+        FrameNotes* req = it->second;
+        link(req, n);
         c.receipts.erase(it);
+        // A SEND the broker refused never becomes a MESSAGE.
+        if (req->command == Command::kSend) transit_->answered(req, f.command == Command::kError);
         return;
       }
     }
+    // a RECEIPT must answer a receipt request of this session
+    if (f.command == Command::kReceipt && c.saw_connect) n->set(FrameNotes::kMisuse);
   }
   if ((f.command == Command::kConnected || f.command == Command::kError) && c.pending_connect) {
     link(c.pending_connect, n);
@@ -82,14 +88,21 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       s.ack_mode = has(f, "ack") ? value_of(f, "ack") : "auto";
       s.selector = value_of(f, "selector");
       s.subscribe = f.ref;
-      c.subs[s.id.empty() ? "dest:" + s.destination : s.id] = &s;
+      Subscription*& slot = c.subs[s.id.empty() ? "dest:" + s.destination : s.id];
+      // an id must be unique among the connection's active subscriptions
+      if (slot && !s.id.empty() && c.saw_connect) n->set(FrameNotes::kMisuse);
+      slot = &s;
       n->subscription = &s;
       return;
     }
     case Command::kUnsubscribe: {
       const std::string key = has(f, "id") ? value_of(f, "id") : "dest:" + value_of(f, "destination");
       auto it = c.subs.find(key);
-      if (it == c.subs.end()) return;
+      if (it == c.subs.end()) {
+        if (c.saw_connect) n->set(FrameNotes::kMisuse);
+        return;
+      }
+      c.client_pending.erase(it->second);
       it->second->unsubscribe = f.ref;
       n->subscription = it->second;
       c.subs.erase(it);
@@ -127,12 +140,20 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
 
 void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   if (f.command == Command::kMessage) {
-    if (n->needs_ack()) c.pending_acks[ack_key_for_message(f, n->sent_under)] = n;
+    if (!n->needs_ack()) return;
+    std::string key = ack_key_for_message(f, n->sent_under);
+    if (n->subscription && n->subscription->ack_mode == "client")
+      c.client_pending[n->subscription].push_back({n, key});
+    c.pending_acks[std::move(key)] = n;
     return;
   }
   if (f.command != Command::kAck && f.command != Command::kNack) return;
   auto it = c.pending_acks.find(ack_key_for_ack(f, n->sent_under));
-  if (it == c.pending_acks.end()) return;
+  if (it == c.pending_acks.end()) {
+    // unknown, already acknowledged, or of an auto-ack subscription
+    if (c.saw_connect) n->set(FrameNotes::kMisuse);
+    return;
+  }
   FrameNotes* msg = it->second;
   c.pending_acks.erase(it);
   const float dt = static_cast<float>(std::max(0.0, n->time - msg->time));
@@ -142,26 +163,40 @@ void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   n->acked_count = 1;
   if (!n->subscription) n->subscription = msg->subscription;
   // "client" mode: an ACK also acknowledges every earlier MESSAGE of the
-  // same subscription (STOMP 1.2, SUBSCRIBE ack header).
-  if (f.command == Command::kAck && msg->subscription &&
-      msg->subscription->ack_mode == "client") {
-    for (auto p = c.pending_acks.begin(); p != c.pending_acks.end();) {
-      FrameNotes* m = p->second;
-      if (m->subscription == msg->subscription && m->self < msg->self) {
-        m->ack_link = {f.ref, static_cast<float>(std::max(0.0, n->time - m->time))};
-        m->ack_command = f.command;
-        n->acked_count++;
-        p = c.pending_acks.erase(p);
-      } else {
-        ++p;
-      }
+  // same subscription (STOMP 1.2, SUBSCRIBE ack header). They wait in frame
+  // order at the front of the subscription's queue; each is taken once.
+  // (A NACK names one MESSAGE: what it passes over stays pending.)
+  if (f.command != Command::kAck || !msg->subscription ||
+      msg->subscription->ack_mode != "client")
+    return;
+  auto q = c.client_pending.find(msg->subscription);
+  if (q == c.client_pending.end()) return;
+  std::deque<Connection::PendingAck>& pending = q->second;
+  while (!pending.empty() &&
+         (pending.front().msg->self < msg->self || pending.front().msg == msg)) {
+    FrameNotes* m = pending.front().msg;
+    if (m != msg && !m->ack_link.ref.valid()) {  // (skip those acknowledged by name)
+      const float mdt = static_cast<float>(std::max(0.0, n->time - m->time));
+      m->ack_link = {f.ref, mdt};
+      m->ack_command = f.command;
+      if (n->acked_count < UINT32_MAX) n->acked_count++;
+      more_acked_[n].push_back({m->self, mdt});
+      auto pa = c.pending_acks.find(pending.front().key);
+      if (pa != c.pending_acks.end() && pa->second == m) c.pending_acks.erase(pa);
     }
+    pending.pop_front();
   }
 }
 
 void Tracker::track_transaction(Connection& c, const ObservedFrame& f, FrameNotes* n) {
+  const bool bounds = f.command == Command::kBegin || f.command == Command::kCommit ||
+                      f.command == Command::kAbort;
   const HeaderView* tx = first_header(f.headers, f.header_count, "transaction");
-  if (!tx) return;
+  if (!tx) {
+    // BEGIN/COMMIT/ABORT must name a transaction
+    if (bounds && c.saw_connect) n->set(FrameNotes::kMisuse);
+    return;
+  }
   const std::string id(tx->value);
   switch (f.command) {
     case Command::kBegin: {
@@ -170,14 +205,21 @@ void Tracker::track_transaction(Connection& c, const ObservedFrame& f, FrameNote
       t.id = id;
       t.begin = f.ref;
       t.begin_time = f.time;
-      c.transactions[id] = &t;
+      Transaction*& slot = c.transactions[id];
+      if (slot && c.saw_connect) n->set(FrameNotes::kMisuse);  // already open
+      slot = &t;
       n->transaction = &t;
       return;
     }
     case Command::kCommit:
     case Command::kAbort: {
+      // The broker releases the transaction's SENDs now, or drops them.
+      transit_->end_transaction(f.conn, id, f.command == Command::kCommit, f.time);
       auto it = c.transactions.find(id);
-      if (it == c.transactions.end()) return;
+      if (it == c.transactions.end()) {
+        if (c.saw_connect) n->set(FrameNotes::kMisuse);
+        return;
+      }
       Transaction* t = it->second;
       t->end = f.ref;
       t->end_time = f.time;

@@ -44,12 +44,18 @@ uint64_t digest(std::string_view s) {
   return body_digest(reinterpret_cast<const uint8_t*>(s.data()), s.size());
 }
 
+std::string held_key(uint64_t conn, std::string_view tx) {
+  std::string k(reinterpret_cast<const char*>(&conn), sizeof conn);
+  k.append(tx.data(), tx.size());
+  return k;
+}
+
 }  // namespace
 
 void TransitMatcher::on_send(FrameNotes* send, const ObservedFrame& f) {
   const HeaderView* d = first_header(f.headers, f.header_count, "destination");
   if (!d) return;
-  Sent s{send, f.time, static_cast<uint32_t>(app_.size()), 0, false, kNone};
+  Sent s{send, f.time, static_cast<uint32_t>(app_.size()), 0, false, false, kNone};
   for (size_t i = 0; i < f.header_count && s.app_count < UINT16_MAX; i++) {
     const HeaderView& h = f.headers[i];
     if (broker_header(h.name)) continue;
@@ -65,6 +71,42 @@ void TransitMatcher::on_send(FrameNotes* send, const ObservedFrame& f) {
   const Key key{dest.first->second, f.body_hash, f.body_len};
   const uint32_t index = static_cast<uint32_t>(sent_.size());
   sent_.push_back(s);
+  if (send->receipt_requested()) awaiting_receipt_[send] = index;
+  const HeaderView* tx = first_header(f.headers, f.header_count, "transaction");
+  if (tx) {
+    held_[held_key(f.conn, tx->value)].push_back({index, key});
+    return;
+  }
+  enqueue(key, index);
+}
+
+void TransitMatcher::end_transaction(uint64_t conn, const std::string& tx, bool commit,
+                                     double t) {
+  auto it = held_.find(held_key(conn, tx));
+  if (it == held_.end()) return;
+  if (commit) {
+    for (const Held& h : it->second) {
+      Sent& s = sent_[h.index];
+      s.time = std::max(s.time, t);
+      s.notes->set(FrameNotes::kReleasedAtCommit);
+      enqueue(h.key, h.index);
+    }
+  }
+  held_.erase(it);
+}
+
+void TransitMatcher::answered(const FrameNotes* send, bool refused) {
+  auto it = awaiting_receipt_.find(send);
+  if (it == awaiting_receipt_.end()) return;
+  if (refused) {
+    Sent& s = sent_[it->second];
+    s.refused = true;
+    s.delivered = true;  // point-to-point: out of the way like a delivered one
+  }
+  awaiting_receipt_.erase(it);
+}
+
+void TransitMatcher::enqueue(const Key& key, uint32_t index) {
   auto q = queues_.find(key);
   if (q == queues_.end()) {
     queues_.emplace(key, Queue{index, index});
@@ -128,7 +170,7 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker
   for (; i != kNone && examined < kMaxCandidates; i = sent_[i].next_same) {
     Sent& s = sent_[i];
     if (s.time > f.time) break;  // not sent yet when this was delivered
-    if (p2p && s.delivered) continue;
+    if (s.refused || (p2p && s.delivered)) continue;
     examined++;
     if (!carried(s)) continue;
     const float dt = static_cast<float>(std::max(0.0, f.time - s.time));

@@ -5,6 +5,13 @@
 // direct-addressed copies, identical but for mc_identity). When bodies
 // repeat, first in, first out: per receiving subscription for topics and
 // other fan-out destinations, once overall for queues.
+//
+// Transactions: a SEND with a transaction header is held back until its
+// COMMIT, because that is when the broker releases it; it then joins the
+// candidates as if sent at the COMMIT, so its transit time counts from the
+// COMMIT (the link still names the SEND frame). An ABORT drops the held
+// SENDs: they never become MESSAGEs. A SEND the broker answered with an
+// ERROR (receipt-id of the SEND) is no candidate either.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +28,12 @@ namespace stomp {
 class TransitMatcher {
  public:
   void on_send(FrameNotes* send, const ObservedFrame& f);
+  // COMMIT (commit = true) or ABORT of transaction tx on connection conn at
+  // time t: releases or drops the SENDs held for it.
+  void end_transaction(uint64_t conn, const std::string& tx, bool commit, double t);
+  // The broker answered a SEND that asked for a receipt: with an ERROR
+  // (refused = true) it never delivers it.
+  void answered(const FrameNotes* send, bool refused);
   // On a match: sets the MESSAGE's link to its SEND and records the delivery
   // on the SEND through the tracker.
   void on_message(FrameNotes* msg, const ObservedFrame& f, Tracker* tracker);
@@ -39,6 +52,7 @@ class TransitMatcher {
     uint32_t app_first;  // its application headers: app_[app_first, +app_count)
     uint16_t app_count;
     bool delivered;      // point-to-point: consumed by a delivery
+    bool refused;        // answered by an ERROR: never delivered
     uint32_t next_same;  // next SEND with the same key, or kNone
   };
   struct Queue {
@@ -60,6 +74,12 @@ class TransitMatcher {
     bool operator==(const HeaderDigest& o) const { return name == o.name && value == o.value; }
   };
   static constexpr uint32_t kNone = UINT32_MAX;
+  struct Held {
+    uint32_t index;  // into sent_
+    Key key;
+  };
+  // appends sent_[index] to the candidates of its key
+  void enqueue(const Key& key, uint32_t index);
 
   std::unordered_map<std::string, uint32_t> destinations_;
   std::deque<Sent> sent_;
@@ -67,6 +87,10 @@ class TransitMatcher {
   std::unordered_map<Key, Queue, KeyHash> queues_;
   // fan-out destinations: per (key, subscriber), the last SEND it received
   std::unordered_map<std::string, uint32_t> cursors_;
+  // SENDs of open transactions, by connection and transaction id
+  std::unordered_map<std::string, std::vector<Held>> held_;
+  // SENDs awaiting their RECEIPT or ERROR -> index into sent_
+  std::unordered_map<const FrameNotes*, uint32_t> awaiting_receipt_;
 };
 
 }  // namespace stomp
