@@ -66,6 +66,62 @@ void add_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, proto_it
                            peer_interval / 1000.0, opt->heartbeat_tolerance_pct, peer_allowed);
 }
 
+// The connection's last item (second pass): a side that stopped talking
+// (no heart-beats either) until the TCP connection ended, e.g. a client the
+// broker dropped for missing heart-beats, shows nothing after its silence;
+// the end of the TCP conversation (its last packet, FIN/RST included) closes
+// the silence instead. Not after DISCONNECT or ERROR: the session is over.
+void add_silence_until_end(packet_info* pinfo, proto_item* frame_item, const stomp::FrameNotes* n,
+                           const StompSessionOptions* opt) {
+  stomp::ConnectionEnd e;
+  if (!stomp_tracker().connection_end(stomp_connection_id(pinfo), &e) || !(e.last_item == n->self) ||
+      e.session_closed || !e.heartbeat_negotiated || !e.direction_known)
+    return;
+  // The time of the TCP conversation's last packet: TCP keeps it (ts_prev,
+  // filled in on the first pass unless tcp.calculate_timestamps is off, in
+  // which case it stays 0 and nothing is flagged).
+  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
+  if (!conv) return;
+  static int proto_tcp = -1;
+  if (proto_tcp < 0) proto_tcp = proto_get_id_by_filter_name("tcp");
+  const auto* tcpd =
+      static_cast<const struct tcp_analysis*>(conversation_get_proto_data(conv, proto_tcp));
+  if (!tcpd) return;
+  const double end = static_cast<double>(tcpd->ts_prev.secs) + tcpd->ts_prev.nsecs / 1e9;
+  const double factor = 1.0 + opt->heartbeat_tolerance_pct / 100.0;
+  for (int client = 1; client >= 0; client--) {
+    const guint32 interval = client ? e.heartbeat_client_ms : e.heartbeat_server_ms;
+    const double last = client ? e.client_last : e.server_last;
+    if (!interval || last < 0) continue;
+    const double silent = end - last;
+    const double allowed = interval / 1000.0 * factor;
+    if (silent > allowed)
+      expert_add_info_format(pinfo, frame_item, &ei_stomp_silent,
+                             "%s silent for %.3f s until the connection ended (frame %u); "
+                             "negotiated heart-beat every %.3f s (tolerance %u%%: up to %.3f s)",
+                             client ? "Client" : "Server", silent, conv->last_frame,
+                             interval / 1000.0, opt->heartbeat_tolerance_pct, allowed);
+  }
+}
+
+// Protocol misuse the Tracker saw (only in sessions captured from the start).
+void add_misuse(packet_info* pinfo, proto_item* frame_item, const stomp::FrameNotes* n) {
+  using stomp::Command;
+  expert_field* ei = nullptr;
+  switch (n->command) {
+    case Command::kAck:
+    case Command::kNack: ei = &ei_stomp_ack_unknown; break;
+    case Command::kBegin: ei = &ei_stomp_tx_already_open; break;
+    case Command::kCommit:
+    case Command::kAbort: ei = &ei_stomp_tx_unknown; break;
+    case Command::kUnsubscribe: ei = &ei_stomp_unsubscribe_unknown; break;
+    case Command::kSubscribe: ei = &ei_stomp_subscription_id_reused; break;
+    case Command::kReceipt: ei = &ei_stomp_receipt_unknown; break;
+    default: return;
+  }
+  expert_add_info(pinfo, frame_item, ei);
+}
+
 }  // namespace
 
 void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
@@ -75,8 +131,13 @@ void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   using stomp::Command;
   const bool complete = PINFO_FD_VISITED(pinfo);  // the first pass has seen everything
 
+  // (frames show their version with their headers; heart-beats here)
+  if (n->heartbeat())
+    add_string(tree, hf_stomp_session_version, tvb, stomp::version_name(n->version));
   add_heartbeat(tvb, pinfo, tree, frame_item, n, opt);
+  if (complete && n->last_of_connection()) add_silence_until_end(pinfo, frame_item, n, opt);
   if (n->heartbeat()) return;
+  if (n->misuse()) add_misuse(pinfo, frame_item, n);
 
   // request / response
   if (n->response_in().ref.valid()) {
@@ -137,12 +198,15 @@ void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
     for (size_t i = 0; i < n->delivery_count; i++) {
       const stomp::Link d = tracker.delivery(n, i);
       add_frame(tree, hf_stomp_delivered_in, tvb, d.ref);
-      add_time(tree, hf_stomp_transit_time, tvb, d.time);
+      proto_item* tt = add_time(tree, hf_stomp_transit_time, tvb, d.time);
+      if (n->released_at_commit()) proto_item_append_text(tt, " (since the COMMIT)");
     }
   }
   if (n->sent_in().ref.valid()) {
     add_frame(tree, hf_stomp_sent_in, tvb, n->sent_in().ref);
-    add_time(tree, hf_stomp_transit_time, tvb, n->sent_in().time);
+    proto_item* tt = add_time(tree, hf_stomp_transit_time, tvb, n->sent_in().time);
+    const stomp::FrameNotes* send = stomp_tracker().find(n->sent_in().ref);
+    if (send && send->released_at_commit()) proto_item_append_text(tt, " (since the COMMIT)");
   }
 
   if (complete && stomp::is_client_command(n->command) && !n->response_in().ref.valid() &&
