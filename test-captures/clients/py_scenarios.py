@@ -652,6 +652,102 @@ def sc_transit(ctx):
                             % (topic, qb, ", ".join("%s got %d" % kv for kv in split.items()), qa))
 
 
+def sc_txn_transit(ctx):
+    """Transactions and broker transit: identical SENDs (same destination,
+    body and headers, no per-message header), some inside transactions that
+    are committed or aborted, interleaved with plain SENDs. Every step waits
+    for the consumer to receive what the broker released, so the client's
+    own record says which SEND each MESSAGE is."""
+    q = "/queue/%s-txn-transit-%s" % (ctx.broker, ctx.run_tag)
+    body = b"identical body"
+    cons, crec = ctx.conn("1.2", "consumer")
+    ctx.connect(cons, crec, "1.2")
+    cons.subscribe(q, id="sub-tt", ack="auto", headers={"receipt": "r-sub"})
+    crec.wait_receipt("r-sub")
+    prod, prec = ctx.conn("1.1", "producer")
+    ctx.connect(prod, prec, "1.1")
+    deliveries = []   # in the consumer's order: which SEND (index in prec.sent) and what released it
+    aborted = []
+
+    def send(tx=None):
+        kw = {"transaction": tx} if tx else {}
+        prod.send(q, body, content_type="text/plain", **kw)
+        return len(prec.sent) - 1          # its index in the producer's sent list
+
+    def released(send_index, by_index):
+        n = len(deliveries) + 1
+        crec.wait_count("MESSAGE", n)
+        deliveries.append({"send_sent_index": send_index, "released_by_sent_index": by_index})
+
+    def nothing_more(rid):
+        prec.wait_receipt(rid)
+        time.sleep(0.5)
+        if crec.count("MESSAGE") != len(deliveries):
+            raise RuntimeError("a MESSAGE arrived after an ABORT")
+
+    p1 = send()
+    released(p1, p1)
+    prod.begin("tx-a")
+    a1 = send("tx-a")
+    p2 = send()
+    released(p2, p2)
+    a2 = send("tx-a")
+    prod.abort("tx-a", headers={"receipt": "r-abort-a"})
+    nothing_more("r-abort-a")
+    aborted += [a1, a2]
+    prod.begin("tx-b")
+    b1 = send("tx-b")
+    time.sleep(0.2)
+    if crec.count("MESSAGE") != len(deliveries):
+        raise RuntimeError("a transactional SEND was delivered before its COMMIT")
+    p3 = send()
+    released(p3, p3)
+    prod.commit("tx-b", headers={"receipt": "r-commit-b"})
+    released(b1, len(prec.sent) - 1)
+    prec.wait_receipt("r-commit-b")
+    prod.begin("tx-c")
+    c1 = send("tx-c")
+    prod.begin("tx-d")
+    d1 = send("tx-d")
+    time.sleep(0.2)
+    prod.commit("tx-d", headers={"receipt": "r-commit-d"})
+    released(d1, len(prec.sent) - 1)
+    prec.wait_receipt("r-commit-d")
+    prod.abort("tx-c", headers={"receipt": "r-abort-c"})
+    nothing_more("r-abort-c")
+    aborted.append(c1)
+    p4 = send()
+    released(p4, p4)
+    time.sleep(0.3)
+    msgs = messages(crec)
+    if len(msgs) != len(deliveries):
+        raise RuntimeError("%d MESSAGEs, expected %d" % (len(msgs), len(deliveries)))
+    if any(m["body_sha1"] != prec.sent[p1]["body_sha1"] for m in msgs):
+        raise RuntimeError("a body changed in transit")
+    ctx.disconnect(cons, crec, "r-disc")
+    ctx.disconnect(prod, prec, "r-disc")
+    received_index = [i for i, f in enumerate(crec.received) if f["command"] == "MESSAGE"]
+    for d, ri in zip(deliveries, received_index):
+        d.update(consumer_port=crec.client_port, received_index=ri, producer_port=prec.client_port)
+    ctx.extra["txn_transit"] = {"destination": q, "deliveries": deliveries,
+                                "aborted": [{"producer_port": prec.client_port, "send_sent_index": i}
+                                            for i in aborted]}
+    return dict(stomp_version="mixed",
+                description="Transactions and broker transit, 2 connections: consumer (STOMP 1.2, SUBSCRIBE "
+                            "ack:auto with receipt to %s) and producer (STOMP 1.1). Every SEND is identical - same "
+                            "destination, body 'identical body', content-type, no receipt and no per-message "
+                            "header - so only order tells them apart. Producer: SEND P1; BEGIN tx-a, SEND A1 "
+                            "(tx-a), SEND P2, SEND A2 (tx-a), ABORT tx-a (receipt; A1 and A2 are never delivered); "
+                            "BEGIN tx-b, SEND B1 (tx-b), SEND P3, COMMIT tx-b (receipt; B1 delivered now); BEGIN "
+                            "tx-c, SEND C1 (tx-c), BEGIN tx-d, SEND D1 (tx-d), COMMIT tx-d (receipt; D1 delivered), "
+                            "ABORT tx-c (receipt; C1 never delivered); SEND P4; both DISCONNECT with receipts. The "
+                            "client waits for each MESSAGE before the next step (and 0.5 s after each ABORT, 0.2 s "
+                            "after each transactional SEND, checking that nothing arrives), so the consumer gets "
+                            "P1 P2 P3 B1 D1 P4 in that order: 'txn_transit' lists, per MESSAGE in the consumer's "
+                            "order, the producer's SEND (index in its sent list) and the frame that released it "
+                            "(the SEND itself, or the COMMIT), and the aborted SENDs." % q)
+
+
 def sc_tls(ctx, version):
     """A STOMP session over TLS (key log written for Wireshark)."""
     if not ctx.tls_ca or not ctx.keylog:
@@ -711,6 +807,7 @@ SCENARIOS = {
     "unacked11": lambda ctx: sc_unacked(ctx, "1.1"),
     "unacked10": lambda ctx: sc_unacked(ctx, "1.0"),
     "transit": sc_transit,
+    "txn-transit": sc_txn_transit,
     "tls12": lambda ctx: sc_tls(ctx, "1.2"),
     "tls11": lambda ctx: sc_tls(ctx, "1.1"),
 }
