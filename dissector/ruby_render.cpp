@@ -97,9 +97,46 @@ size_t utf8_len(const unsigned char* p, size_t n) {
   return len;
 }
 
+// Code points >= U+0080 that Ruby's String#inspect escapes in a UTF-8
+// string (generated from Ruby itself, see ruby_unprintable.rb).
+struct CpRange {
+  uint32_t first, last;
+};
+constexpr CpRange kUnprintable[] = {
+#include "ruby_unprintable.inc"
+};
+
+bool unprintable_cp(uint32_t cp) {
+  size_t lo = 0, hi = sizeof kUnprintable / sizeof kUnprintable[0];
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (cp < kUnprintable[mid].first) hi = mid;
+    else if (cp > kUnprintable[mid].last) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+uint32_t utf8_cp(const unsigned char* p, size_t len) {
+  if (len == 1) return p[0];
+  uint32_t cp = p[0] & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+  for (size_t i = 1; i < len; ++i) cp = (cp << 6) | (p[i] & 0x3F);
+  return cp;
+}
+
+// How a string's characters are escaped, after Ruby's rb_str_inspect:
+//   Bytes:   binary / US-ASCII / other encodings: anything but printable
+//            ASCII as \xNN;
+//   Utf8:    a UTF-8 string: valid printable characters as they are,
+//            unprintable ones as \uXXXX (\u{XXXXX} above U+FFFF), invalid
+//            bytes as \xNN;
+//   Utf8Raw: valid UTF-8 sequences kept, everything else \xNN (Regexp
+//            sources, names).
+enum class Esc { Bytes, Utf8, Utf8Raw };
+
 // Escaped body of a quoted string (without the quotes), at most max bytes of
 // the input.
-void put_escaped(Out& o, std::string_view s, bool utf8, size_t max) {
+void put_escaped(Out& o, std::string_view s, Esc mode, size_t max) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n = s.size() < max ? s.size() : max;
   for (size_t i = 0; i < n && !o.full();) {
@@ -133,10 +170,21 @@ void put_escaped(Out& o, std::string_view s, bool utf8, size_t max) {
       ++i;
       continue;
     }
-    if (c >= 0x80 && utf8) {
+    if (mode == Esc::Utf8 && c < 0x80) {  // other ASCII controls, DEL
+      o.putf("\\u%04X", c);
+      ++i;
+      continue;
+    }
+    if (c >= 0x80 && mode != Esc::Bytes) {
       size_t l = utf8_len(p + i, s.size() - i);
       if (l > 1 && i + l <= n) {
-        o.put(std::string_view(s.data() + i, l));
+        const uint32_t cp = utf8_cp(p + i, l);
+        if (mode == Esc::Utf8 && unprintable_cp(cp)) {
+          if (cp > 0xFFFF) o.putf("\\u{%X}", static_cast<unsigned>(cp));
+          else o.putf("\\u%04X", static_cast<unsigned>(cp));
+        } else {
+          o.put(std::string_view(s.data() + i, l));
+        }
         i += l;
         continue;
       }
@@ -147,44 +195,189 @@ void put_escaped(Out& o, std::string_view s, bool utf8, size_t max) {
   if (s.size() > n) o.cut();
 }
 
-bool is_ident_char(unsigned char c) {
+bool ascii_only(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+
+// How Ruby escapes the characters of a String / Symbol of this encoding.
+// An ASCII-only Symbol is US-ASCII in Ruby whatever the stream said.
+Esc esc_for(const Value* v) {
+  if (v->kind == Kind::Symbol && ascii_only(v->text)) return Esc::Bytes;
+  return v->encoding == Encoding::Utf8 ? Esc::Utf8 : Esc::Bytes;
+}
+
+// ---- Symbol#inspect: which names print bare ---------------------------------
+// After rb_enc_symname_type() (symbol.c, Ruby 3.1) with the attrset rule of
+// Symbol#inspect (only local and constant names take a trailing '='), plus
+// sym_printable(): every character printable.
+
+enum SymType { kJunk = -2, kBad = -1, kLocal, kConst, kGlobal, kInstance, kClass, kAttrset };
+
+bool is_identchar(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          c == '_' || c >= 0x80;
 }
 
-// True when Ruby would print :name without quotes (identifiers, ivar/global
-// names, ? ! = suffixes). Non-ASCII bytes count as identifier characters only
-// when they form valid UTF-8.
-bool plain_symbol(std::string_view s) {
-  if (s.empty()) return false;
+// Bytes of the character at p (a UTF-8 sequence, else one byte).
+size_t char_len(const unsigned char* p, size_t n, bool utf8) {
+  if (!utf8 || p[0] < 0x80) return 1;
+  size_t l = utf8_len(p, n);
+  return l ? l : 1;
+}
+
+// "$~", "$1", "$-w" ... : the rest after '$' is a special global name.
+bool special_global(const unsigned char* m, const unsigned char* e, bool utf8) {
+  static const char kPunct[] = "~*$?!@/\\;,.=:<>\"&`'+0";
+  if (m >= e) return false;
+  if (std::memchr(kPunct, *m, sizeof kPunct - 1)) {
+    ++m;
+  } else if (*m == '-') {
+    if (++m >= e) return false;
+    if (is_identchar(*m)) m += char_len(m, static_cast<size_t>(e - m), utf8);
+  } else {
+    if (!(*m >= '0' && *m <= '9')) return false;
+    do ++m;
+    while (m < e && *m >= '0' && *m <= '9');
+  }
+  return m == e;
+}
+
+int symname_type(const unsigned char* name, size_t len, bool utf8) {
+  const unsigned char* m = name;
+  const unsigned char* e = name + len;
+  // reads past the end see NUL, as in Ruby (its strings are terminated)
+  auto at = [&](const unsigned char* q) -> unsigned char { return q < e ? *q : 0; };
+  int type = kJunk;
+  if (len == 0) return kBad;
+  bool id = false;
+  switch (*m) {
+    case '\0': return kBad;
+    case '$':
+      type = kGlobal;
+      if (special_global(++m, e, utf8)) return type;
+      id = true;
+      break;
+    case '@':
+      type = kInstance;
+      if (at(++m) == '@') {
+        ++m;
+        type = kClass;
+      }
+      id = true;
+      break;
+    case '<':
+      switch (at(++m)) {
+        case '<': ++m; break;
+        case '=': if (at(++m) == '>') ++m; break;
+        default: break;
+      }
+      break;
+    case '>':
+      switch (at(++m)) {
+        case '>': case '=': ++m; break;
+        default: break;
+      }
+      break;
+    case '=':
+      switch (at(++m)) {
+        case '~': ++m; break;
+        case '=': if (at(++m) == '=') ++m; break;
+        default: return kBad;
+      }
+      break;
+    case '*':
+      if (at(++m) == '*') ++m;
+      break;
+    case '+': case '-':
+      if (at(++m) == '@') ++m;
+      break;
+    case '|': case '^': case '&': case '/': case '%': case '~': case '`':
+      ++m;
+      break;
+    case '[':
+      if (at(m + 1) != ']') {
+        id = true;
+        break;
+      }
+      m += 2;
+      if (at(m) == '=') ++m;
+      break;
+    case '!':
+      if (len == 1) return kJunk;
+      switch (at(++m)) {
+        case '=': case '~': ++m; break;
+        default: return kBad;
+      }
+      break;
+    default:
+      type = (*m >= 'A' && *m <= 'Z') ? kConst : kLocal;  // (case only matters for '=')
+      id = true;
+      break;
+  }
+  if (id) {
+    if (m >= e || (*m != '_' && !((*m | 0x20) >= 'a' && (*m | 0x20) <= 'z') && *m < 0x80)) {
+      if (len > 1 && e[-1] == '=') {
+        type = symname_type(name, len - 1, utf8);
+        if (type != kAttrset) return kAttrset;
+      }
+      return kBad;
+    }
+    while (m < e && is_identchar(*m)) m += char_len(m, static_cast<size_t>(e - m), utf8);
+    if (m < e) {
+      switch (*m) {
+        case '!': case '?':
+          if (type == kGlobal || type == kClass || type == kInstance) return kBad;
+          type = kJunk;
+          ++m;
+          break;
+        case '=':
+          if (type != kLocal && type != kConst) return kBad;
+          type = kAttrset;
+          ++m;
+          break;
+        default: break;
+      }
+    }
+  }
+  return m == e ? type : kBad;
+}
+
+// sym_printable(): every character of the name printable in its encoding.
+bool printable_name(std::string_view s, bool utf8) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t i = 0, n = s.size();
-  if (p[0] == '$') i = 1;
-  else if (p[0] == '@') i = (n > 1 && p[1] == '@') ? 2 : 1;
-  if (i >= n || (p[i] >= '0' && p[i] <= '9')) return false;
-  for (; i < n;) {
-    if (p[i] >= 0x80) {
-      size_t l = utf8_len(p + i, n - i);
-      if (l < 2) return false;
-      i += l;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7F) return false;
+      ++i;
       continue;
     }
-    if (!is_ident_char(p[i])) {
-      bool last = i + 1 == n;
-      return last && (p[i] == '?' || p[i] == '!' || p[i] == '=') && p[0] != '@' && p[0] != '$';
-    }
-    ++i;
+    if (!utf8) return false;
+    size_t l = utf8_len(p + i, s.size() - i);
+    if (l < 2 || unprintable_cp(utf8_cp(p + i, l))) return false;
+    i += l;
   }
   return true;
 }
 
-void put_symbol(Out& o, std::string_view name, size_t max) {
+// True when Ruby's Symbol#inspect prints :name without quotes.
+bool plain_symbol(std::string_view s, bool utf8) {
+  if (s.empty()) return false;
+  if (!printable_name(s, utf8)) return false;
+  return symname_type(reinterpret_cast<const unsigned char*>(s.data()), s.size(), utf8) != kBad;
+}
+
+void put_symbol(Out& o, const Value* v, size_t max) {
+  std::string_view name = v->text;
+  const Esc mode = esc_for(v);
   o.put(':');
-  if (plain_symbol(name) && name.size() <= max) {
+  if (name.size() <= max && plain_symbol(name, mode == Esc::Utf8)) {
     o.put(name);
   } else {
     o.put('"');
-    put_escaped(o, name, true, max);
+    put_escaped(o, name, mode, max);
     o.put('"');
   }
 }
@@ -258,7 +451,7 @@ void put_float(Out& o, const Value* v) {
 void put_regexp(Out& o, const Value* v, size_t max) {
   o.put('/');
   // Regexp source is shown as written; only control bytes are escaped.
-  put_escaped(o, v->text, v->encoding != Encoding::Binary, max);
+  put_escaped(o, v->text, v->encoding != Encoding::Binary ? Esc::Utf8Raw : Esc::Bytes, max);
   o.put('/');
   if (v->regexp_options & 4) o.put('m');
   if (v->regexp_options & 1) o.put('i');
@@ -320,10 +513,10 @@ class Renderer {
       case Kind::Float: put_float(o_, v); break;
       case Kind::String:
         o_.put('"');
-        put_escaped(o_, v->text, v->encoding == Encoding::Utf8, lim_.max_string);
+        put_escaped(o_, v->text, esc_for(v), lim_.max_string);
         o_.put('"');
         break;
-      case Kind::Symbol: put_symbol(o_, v->text, lim_.max_string); break;
+      case Kind::Symbol: put_symbol(o_, v, lim_.max_string); break;
       case Kind::Regexp: put_regexp(o_, v, lim_.max_string); break;
       case Kind::Array: array(v, depth); break;
       case Kind::Hash: hash(v, depth); break;
@@ -349,7 +542,7 @@ class Renderer {
           o_.put("#<");
           o_.put(v->name);
           o_.put(" _dump=\"");
-          put_escaped(o_, v->text, false, lim_.max_string);
+          put_escaped(o_, v->text, Esc::Bytes, lim_.max_string);
           o_.put("\">");
         }
         break;
@@ -360,12 +553,12 @@ class Renderer {
       case Kind::Class:
       case Kind::Module:
       case Kind::ClassOrModule:
-        put_escaped(o_, v->text, true, lim_.max_string);
+        put_escaped(o_, v->text, Esc::Utf8Raw, lim_.max_string);
         break;
       case Kind::Link:
         if (!v->text.empty()) {
           o_.put('*');
-          put_escaped(o_, v->text, true, 64);
+          put_escaped(o_, v->text, Esc::Utf8Raw, 64);
         } else {
           o_.putf("@%d", v->slot);
         }
@@ -436,7 +629,7 @@ class Renderer {
       // Marshal ivar/member names are Symbols, YAML ones Strings: both bare.
       const Value* k = v->pairs[i].key;
       if (k && (k->kind == Kind::Symbol || k->kind == Kind::String))
-        put_escaped(o_, k->text, true, 64);
+        put_escaped(o_, k->text, Esc::Utf8Raw, 64);
       else
         value(k, depth + 1);
       o_.put(sep);

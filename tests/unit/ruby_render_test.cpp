@@ -209,3 +209,29 @@ TEST(RubyRender, KindNames) {
   core::Arena a;
   EXPECT_STREQ(encoding_label(str(a, "x", Encoding::UsAscii)), "US-ASCII");
 }
+
+// What Ruby 3.1's own #inspect prints for values it Marshal-dumped
+// (ruby_inspect_cases.rb made the table): Symbol#inspect leaves operator and
+// special-global names bare (:[], :+, :$~), String#inspect of a UTF-8 string
+// writes unprintable characters as \uXXXX, of a binary or US-ASCII one as
+// \xNN. (Ruby 3.1 writes Hash pairs as k=>v; the renderer, as the issue
+// asks and Ruby 3.4 does, as k => v: the one Hash case is compared so.)
+TEST(RubyRender, MatchesRubyInspect) {
+  struct Case {
+    const char* marshal_hex;
+    const char* inspect;
+  };
+  static const Case cases[] = {
+#include "ruby_inspect_cases.inc"
+  };
+  ASSERT_GT(sizeof cases / sizeof cases[0], 150u);
+  for (const Case& c : cases) {
+    Tree t(hex(c.marshal_hex));
+    ASSERT_TRUE(t.r.ok()) << c.marshal_hex;
+    std::string want = c.inspect;
+    if (want[0] == '{')
+      for (size_t at = want.find("=>"); at != std::string::npos; at = want.find("=>", at + 4))
+        want.replace(at, 2, " => ");
+    EXPECT_EQ(rtest::render(t.r.root), want) << c.marshal_hex;
+  }
+}
