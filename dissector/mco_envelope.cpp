@@ -33,6 +33,18 @@ bool is_base64ish(std::string_view s) {
   return alpha > 0;
 }
 
+// Is `key` a Symbol key of the Hash? (MCollective's envelopes are built
+// with Symbol keys by every security plugin; String keys mean something else.)
+bool has_symbol_key(const ruby::Value* hash, std::string_view key) {
+  hash = ruby::deref(hash);
+  if (!hash || hash->kind != ruby::Kind::Hash) return false;
+  for (size_t i = 0; i < hash->count; ++i) {
+    const ruby::Value* k = ruby::deref(hash->pairs[i].key);
+    if (k && k->kind == ruby::Kind::Symbol && k->text == key) return true;
+  }
+  return false;
+}
+
 bool starts_with(const uint8_t* d, size_t n, const char* p) {
   size_t m = std::strlen(p);
   return n >= m && std::memcmp(d, p, m) == 0;
@@ -113,10 +125,13 @@ const Envelope* decode_envelope(const uint8_t* data, size_t len, core::Arena& ar
   if (!root || root->kind != ruby::Kind::Hash) return env;
   env->root = root;
 
-  // Step 4: a Hash with :body and :requestid/:senderid.
+  // Step 4: a Hash with the keys every MCollective envelope has, whatever the
+  // security plugin and version (1.0 to 2.x requests and replies, psk, ssl,
+  // aes_security: wire-format section 3.1): :body, :senderid, :requestid
+  // and :msgtime, as Symbols.
   read_fields(*env);
-  env->is_mcollective =
-      env->body.present() && (env->requestid.present() || env->senderid.present());
+  env->is_mcollective = has_symbol_key(root, "body") && has_symbol_key(root, "senderid") &&
+                        has_symbol_key(root, "requestid") && has_symbol_key(root, "msgtime");
   if (env->senderagent.present())
     env->direction = Direction::Reply;
   else if (ruby::hash_find(root, "filter") || env->agent.present() || env->callerid.present())

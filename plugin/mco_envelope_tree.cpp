@@ -330,6 +330,8 @@ void mco_describe(const mco::Envelope* env, char* out, size_t cap) {
     return;
   }
   std::string_view from = sv(env->senderid);
-  std::snprintf(out, cap, "MCollective reply from %.*s", static_cast<int>(from.size()),
-                from.data());
+  // Only :senderagent makes a reply; neither request nor reply keys: say so.
+  std::snprintf(out, cap, "MCollective %s from %.*s",
+                env->direction == mco::Direction::Reply ? "reply" : "message of unknown kind",
+                static_cast<int>(from.size()), from.data());
 }

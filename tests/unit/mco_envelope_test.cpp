@@ -310,6 +310,56 @@ TEST(McoEnvelope, NotMcollective) {
   }
 }
 
+// Decodes the YAML/Marshal bodies that look like envelopes but are not ones:
+// every MCollective envelope (1.0 to 2.x, psk, ssl, aes_security requests
+// and replies: wire-format section 3.1) has the Symbol keys :body,
+// :senderid, :requestid and :msgtime.
+TEST(McoEnvelope, EnvelopesNeedTheSymbolKeysEveryPluginWrites) {
+  struct Case {
+    const char* text;
+    bool mcollective;
+  } cases[] = {
+      {"---\nbody: x\nsenderid: y\n", false},                           // String keys
+      {"---\nbody: x\nsenderid: y\nrequestid: z\nmsgtime: 1\n", false},  // String keys
+      {"---\n:body: x\n:senderid: y\n:msgtime: 1\n", false},            // no :requestid
+      {"---\n:body: x\n:requestid: z\n:msgtime: 1\n", false},           // no :senderid
+      {"---\n:body: x\n:senderid: y\n:requestid: z\n", false},          // no :msgtime
+      {"---\n:senderid: y\n:requestid: z\n:msgtime: 1\n", false},       // no :body
+      {"---\n:body: x\n:senderid: y\n:requestid: z\n:msgtime: 1\n", true},
+      {"---\n:body: x\n:senderid: y\n:requestid: z\n\"msgtime\": 1\n", false},  // quoted
+  };
+  for (const auto& c : cases) {
+    std::string t = c.text;
+    core::Arena arena;
+    const Envelope* e =
+        mco::decode_envelope(reinterpret_cast<const uint8_t*>(t.data()), t.size(), arena);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->is_mcollective, c.mcollective) << t;
+    // neither :senderagent nor request keys: its direction is unknown, not "reply"
+    if (e->is_mcollective) {
+      EXPECT_EQ(e->direction, Direction::Unknown) << t;
+    }
+  }
+  // a Marshal Hash with String keys (make_bodies.rb)
+  {
+    std::string path = std::string(STOMP_SOURCE_DIR) +
+                       "/test-captures/mcollective-synthetic/string_keys.marshal";
+    std::vector<uint8_t> data;
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+      uint8_t buf[512];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.insert(data.end(), buf, buf + n);
+      std::fclose(f);
+    }
+    ASSERT_GT(data.size(), 60u);
+    core::Arena arena;
+    const Envelope* e = mco::decode_envelope(data.data(), data.size(), arena);
+    ASSERT_NE(e, nullptr);
+    EXPECT_TRUE(e->outer.ok());
+    EXPECT_FALSE(e->is_mcollective);
+  }
+}
+
 TEST(McoEnvelope, LooksLikeMcollectiveOnEverySample) {
   for (const char* name :
        {"01_ping_request.psk.marshal", "02_ping_reply.psk.marshal",
