@@ -5,6 +5,52 @@
 
 namespace mco {
 
+const char* origin_name(Origin o) {
+  switch (o) {
+    case Origin::ClientStart: return "client start";
+    case Origin::Send: return "request SEND";
+    case Origin::Delivery: return "request delivery";
+    case Origin::None: break;
+  }
+  return "none";
+}
+
+Origin Request::origin() const {
+  if (first_send.valid()) return client_start.valid() ? Origin::ClientStart : Origin::Send;
+  if (!deliveries.empty()) return Origin::Delivery;
+  return Origin::None;
+}
+
+stomp::FrameRef Request::origin_frame() const {
+  switch (origin()) {
+    case Origin::ClientStart: return client_start;
+    case Origin::Send: return first_send;
+    case Origin::Delivery: return deliveries.front().ref;
+    case Origin::None: break;
+  }
+  return {};
+}
+
+double Request::origin_time() const {
+  switch (origin()) {
+    case Origin::ClientStart: return client_start_time;
+    case Origin::Send: return first_send_time;
+    case Origin::Delivery: return deliveries.front().time;
+    case Origin::None: break;
+  }
+  return 0;
+}
+
+stomp::FrameRef Request::request_frame() const {
+  if (first_send.valid()) return first_send;
+  return deliveries.empty() ? stomp::FrameRef() : deliveries.front().ref;
+}
+
+double Request::request_frame_time() const {
+  if (first_send.valid()) return first_send_time;
+  return deliveries.empty() ? 0 : deliveries.front().time;
+}
+
 stomp::FrameRef Reply::final_frame() const {
   return client_message.valid() ? client_message : node_send;
 }
@@ -14,24 +60,69 @@ double Reply::final_time() const {
 }
 
 double Reply::total() const {
-  if (!request || !request->first_send.valid()) return 0;
-  return std::max(0.0, final_time() - request->first_send_time);
+  if (!request || request->origin() == Origin::None) return 0;
+  return final_time() - request->origin_time();
+}
+
+double Reply::time_at(stomp::FrameRef frame) const {
+  if (!request || request->origin() == Origin::None) return 0;
+  const double t = frame == client_message ? client_message_time : node_send_time;
+  return t - request->origin_time();
 }
 
 Legs Reply::legs() const {
   Legs l;
-  if (!delivery.valid() || !node_send.valid() || !client_message.valid()) return l;
-  // The SEND that reached this node: the delivery's own link when the
-  // Tracker matched it (direct addressing sends one copy per node), else the
-  // request's first SEND.
-  const double request_sent = delivery_sent_in.ref.valid()
-                                  ? delivery_time - delivery_sent_in.time
-                                  : (request ? request->first_send_time : delivery_time);
-  l.broker_out = std::max(0.0, delivery_time - request_sent);
-  l.node = std::max(0.0, node_send_time - delivery_time);
-  l.broker_back = client_sent_in.ref.valid() ? client_sent_in.time
-                                             : std::max(0.0, client_message_time - node_send_time);
-  l.known = true;
+  if (!request) return l;
+  const Request& q = *request;
+  const Origin origin = q.origin();
+  const bool have_send = q.first_send.valid();
+
+  // The SEND of the copy that reached this node: the delivery's own link
+  // when the Tracker matched it (direct addressing sends one copy per node),
+  // else the request's first SEND.
+  bool have_copy = false;
+  double copy_time = 0;
+  if (delivery.valid() && origin != Origin::Delivery) {
+    if (delivery_sent_in.ref.valid()) {
+      have_copy = true;
+      copy_time = delivery_sent_in_time != 0
+                      ? delivery_sent_in_time
+                      : delivery_time - static_cast<double>(delivery_sent_in.time);
+    } else if (have_send) {
+      have_copy = true;
+      copy_time = q.first_send_time;
+    }
+  }
+
+  if (origin == Origin::ClientStart) {
+    l.has_client = true;
+    l.client = q.first_send_time - q.client_start_time;
+  }
+  if (have_copy && have_send) {
+    l.has_client_send = true;
+    l.client_send = copy_time - q.first_send_time;
+  }
+  if (have_copy) {
+    l.has_broker_out = true;
+    l.broker_out = delivery_time - copy_time;
+  }
+  if (delivery.valid() && node_send.valid()) {
+    l.has_node = true;
+    l.node = node_send_time - delivery_time;
+  }
+  if (node_send.valid() && client_message.valid()) {
+    l.has_broker_back = true;
+    l.broker_back = client_message_time - node_send_time;
+  }
+
+  bool from_origin = false;
+  switch (origin) {
+    case Origin::ClientStart: from_origin = l.has_client && l.has_client_send && l.has_broker_out; break;
+    case Origin::Send: from_origin = l.has_client_send && l.has_broker_out; break;
+    case Origin::Delivery: from_origin = delivery.valid() && delivery == q.deliveries.front().ref; break;
+    case Origin::None: break;
+  }
+  l.complete = from_origin && l.has_node && (!client_message.valid() || l.has_broker_back);
   return l;
 }
 
@@ -59,6 +150,7 @@ Reply* Correlator::reply_for(Request* r, std::string_view node) {
 
 const MessageNotes* Correlator::observe(const Observed& m) {
   last_time_ = std::max(last_time_, m.time);
+  conns_.insert(m.conn);
   MessageNotes n;
   n.is_request = m.is_request;
   n.is_send = m.is_send;
@@ -78,15 +170,20 @@ const MessageNotes* Correlator::observe(const Observed& m) {
       r->ttl = m.ttl;
       r->has_msgtime = m.has_msgtime;
       r->msgtime = m.msgtime;
+      r->expects_replies = m.expects_replies;
     }
     if (m.is_send) {
       if (!r->first_send.valid()) {
         r->first_send = m.ref;
         r->first_send_time = m.time;
+        if (m.client_start.valid() && m.client_start_time <= m.time) {
+          r->client_start = m.client_start;
+          r->client_start_time = m.client_start_time;
+        }
       }
       r->sends++;
     } else {
-      r->deliveries.push_back({m.ref, m.conn, m.time, m.sent_in});
+      r->deliveries.push_back({m.ref, m.conn, m.time, m.sent_in, m.sent_in_time});
     }
     n.request = r;
   } else {
@@ -107,6 +204,7 @@ const MessageNotes* Correlator::observe(const Observed& m) {
               p->delivery = d.ref;
               p->delivery_time = d.time;
               p->delivery_sent_in = d.sent_in;
+              p->delivery_sent_in_time = d.sent_in_time;
             }
           }
         }

@@ -56,6 +56,11 @@ int hf_mco_time = -1;
 int hf_mco_time_broker_out = -1;
 int hf_mco_time_node = -1;
 int hf_mco_time_broker_back = -1;
+int hf_mco_time_client = -1;
+int hf_mco_time_client_send = -1;
+int hf_mco_time_from = -1;
+int hf_mco_client_start_in = -1;
+int hf_mco_delivery_in = -1;
 int hf_mco_delivery_age = -1;
 
 gint ett_mco = -1;
@@ -69,6 +74,7 @@ gint ett_mco_pairing = -1;
 gint ett_mco_reply = -1;
 
 expert_field ei_mco_decode_error = EI_INIT;
+expert_field ei_mco_not_decodable = EI_INIT;
 expert_field ei_mco_decode_warning = EI_INIT;
 expert_field ei_mco_unknown_request = EI_INIT;
 expert_field ei_mco_ttl_expired = EI_INIT;
@@ -160,16 +166,32 @@ void mco_register_fields(void) {
                                  ":ssl_msgtime / :aes_msgtime", HFILL}},
       STR(hf_mco_value, "Value", "mcollective.value", "A decoded Ruby value (inspect form)"),
       FRAME(hf_mco_request_in, "Request in", "mcollective.request_in", FT_FRAMENUM_REQUEST,
-            "The client's SEND of the request this replies to"),
+            "The client's SEND of the request this replies to (its first delivery when the "
+            "SEND is not in the capture)"),
+      FRAME(hf_mco_delivery_in, "Delivered to the node in", "mcollective.delivery_in",
+            FT_FRAMENUM_REQUEST, "The MESSAGE that delivered the request to the replying node"),
+      FRAME(hf_mco_client_start_in, "Client start in", "mcollective.client_start_in",
+            FT_FRAMENUM_NONE,
+            "The CONNECTED the client received right before it built this request: mco ping "
+            "starts its clock there (after connecting, before encoding and signing)"),
       FRAME(hf_mco_reply_in, "Reply in", "mcollective.reply_in", FT_FRAMENUM_RESPONSE,
             "A reply to this request (one per replying node)"),
       STR(hf_mco_reply_node, "Replying node", "mcollective.reply_node", NULL),
       {&hf_mco_replies, {"Replies", "mcollective.replies", FT_UINT32, BASE_DEC, NULL, 0x0,
                          "Nodes that replied in this capture", HFILL}},
       RELTIME(hf_mco_time, "Time", "mcollective.time",
-              "Reply minus request: the client's view (as mco ping)"),
+              "Reply minus the request's origin (client start, else the request's SEND, else "
+              "its first delivery): the client's view, as mco ping measures it"),
+      STR(hf_mco_time_from, "Time measured from", "mcollective.time.from",
+          "client start, request SEND or request delivery"),
+      RELTIME(hf_mco_time_client, "Client", "mcollective.time.client",
+              "Client start (its CONNECTED) -> the request's first SEND: building, serializing "
+              "and signing the request"),
+      RELTIME(hf_mco_time_client_send, "Client send", "mcollective.time.client_send",
+              "The request's first SEND -> the SEND of the copy that reached this node "
+              "(direct addressing sends one copy per node)"),
       RELTIME(hf_mco_time_broker_out, "Broker out", "mcollective.time.broker_out",
-              "Request SEND into the broker -> its delivery to the node"),
+              "SEND of the request copy into the broker -> its delivery to the node"),
       RELTIME(hf_mco_time_node, "Node", "mcollective.time.node",
               "Delivery of the request to the node -> the node's reply SEND"),
       RELTIME(hf_mco_time_broker_back, "Broker back", "mcollective.time.broker_back",
@@ -185,6 +207,8 @@ void mco_register_fields(void) {
   static ei_register_info ei[] = {
       {&ei_mco_decode_error, {"mcollective.expert.decode_error", PI_MALFORMED, PI_ERROR,
                               "MCollective message does not decode", EXPFILL}},
+      {&ei_mco_not_decodable, {"mcollective.expert.not_decodable", PI_MALFORMED, PI_ERROR,
+                               "Not a decodable MCollective message", EXPFILL}},
       {&ei_mco_decode_warning, {"mcollective.expert.decode_warning", PI_PROTOCOL, PI_NOTE,
                                 "Decoder warning", EXPFILL}},
       {&ei_mco_unknown_request, {"mcollective.expert.unknown_request", PI_SEQUENCE, PI_WARN,

@@ -63,6 +63,11 @@ extern int hf_mco_time;
 extern int hf_mco_time_broker_out;
 extern int hf_mco_time_node;
 extern int hf_mco_time_broker_back;
+extern int hf_mco_time_client;
+extern int hf_mco_time_client_send;
+extern int hf_mco_time_from;
+extern int hf_mco_client_start_in;
+extern int hf_mco_delivery_in;
 extern int hf_mco_delivery_age;
 
 extern gint ett_mco;
@@ -76,6 +81,7 @@ extern gint ett_mco_pairing;
 extern gint ett_mco_reply;
 
 extern expert_field ei_mco_decode_error;
+extern expert_field ei_mco_not_decodable;
 extern expert_field ei_mco_decode_warning;
 extern expert_field ei_mco_unknown_request;
 extern expert_field ei_mco_ttl_expired;

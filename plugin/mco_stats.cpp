@@ -18,23 +18,54 @@ extern "C" {
 
 namespace {
 
-void print_request(const mco::Request& r) {
-  char when[64] = "";
-  const time_t secs = static_cast<time_t>(r.first_send_time);
+void utc_text(double t, char* out, size_t cap) {
+  out[0] = 0;
+  const time_t secs = static_cast<time_t>(t);
   struct tm tmv;
-  if (r.first_send.valid() && gmtime_r(&secs, &tmv)) {
-    char day[32];
-    strftime(day, sizeof day, "%Y-%m-%d %H:%M:%S", &tmv);
-    std::snprintf(when, sizeof when, "%s.%03d UTC", day,
-                  static_cast<int>((r.first_send_time - static_cast<double>(secs)) * 1000));
+  if (!gmtime_r(&secs, &tmv)) return;
+  char day[32];
+  strftime(day, sizeof day, "%Y-%m-%d %H:%M:%S", &tmv);
+  std::snprintf(out, cap, "%s.%03d UTC", day,
+                static_cast<int>((t - static_cast<double>(secs)) * 1000));
+}
+
+// "  (client 3.70 ms, broker out 1.28 ms, ...)" for the legs the capture holds.
+void print_legs(const mco::Legs& l, bool several_sends) {
+  const struct {
+    bool has;
+    const char* name;
+    double v;
+  } legs[] = {{l.has_client, "client", l.client},
+              // always 0 with one SEND for all nodes: shown with direct addressing
+              {l.has_client_send && several_sends, "client send", l.client_send},
+              {l.has_broker_out, "broker out", l.broker_out},
+              {l.has_node, "node", l.node},
+              {l.has_broker_back, "broker back", l.broker_back}};
+  const char* sep = "  (";
+  for (const auto& g : legs) {
+    if (!g.has) continue;
+    std::printf("%s%s %.2f ms", sep, g.name, g.v * 1000.0);
+    sep = ", ";
   }
+  if (sep[0] == ',') std::printf(")");
+}
+
+void print_request(const mco::Request& r) {
+  const mco::Origin origin = r.origin();
+  char when[64];
+  utc_text(r.request_frame_time(), when, sizeof when);
   std::printf("\nRequest %s: %s %s from %s, collective %s", r.requestid.c_str(), r.agent.c_str(),
               r.action.c_str(), r.senderid.c_str(), r.collective.c_str());
   if (r.first_send.valid())
-    std::printf(", sent %s (epoch %.6f) in frame %u", when, r.first_send_time, r.first_send.num);
+    std::printf(", sent %s (epoch %.6f) in frame %u\n", when, r.first_send_time, r.first_send.num);
   else
-    std::printf(" (its SEND is not in the capture)");
-  std::printf("\n");
+    std::printf(", first delivered %s (epoch %.6f) in frame %u\n"
+                "(its SEND is not in the capture: times are from this delivery)\n",
+                when, r.request_frame_time(), r.request_frame().num);
+  if (origin == mco::Origin::ClientStart)
+    std::printf("Client start: CONNECTED in frame %u, %.2f ms before the SEND (mco ping starts its "
+                "clock after connecting, before encoding the request): times are from there\n",
+                r.client_start.num, (r.first_send_time - r.client_start_time) * 1000.0);
 
   // in order of arrival, as mco ping prints them
   std::vector<const mco::Reply*> replies(r.replies.begin(), r.replies.end());
@@ -43,14 +74,10 @@ void print_request(const mco::Request& r) {
   });
   std::vector<double> ms;
   for (const mco::Reply* p : replies) {
-    if (!r.first_send.valid()) break;
     const double t = p->total() * 1000.0;
     ms.push_back(t);
     std::printf("%-40s time=%.2f ms", p->node.c_str(), t);
-    const mco::Legs l = p->legs();
-    if (l.known)
-      std::printf("  (broker out %.2f ms, node %.2f ms, broker back %.2f ms)",
-                  l.broker_out * 1000.0, l.node * 1000.0, l.broker_back * 1000.0);
+    print_legs(p->legs(), r.sends > 1);
     std::printf("\n");
   }
   std::printf("\n\n---- ping statistics ----\n");
@@ -66,17 +93,25 @@ void print_request(const mco::Request& r) {
               mn, sum / static_cast<double>(ms.size()));
 }
 
+// The view lists requests someone waits replies for: not registration
+// messages, not SimpleRPC requests sent with :process_results => false.
+bool in_ping_view(const mco::Request& r) {
+  return r.expects_replies && r.origin() != mco::Origin::None;
+}
+
 tap_packet_status ping_packet(void*, packet_info*, epan_dissect_t*, const void*, tap_flags_t) {
   return TAP_PACKET_DONT_REDRAW;
 }
 
 void ping_draw(void*) {
   const auto& requests = mco_correlator().requests();
+  unsigned shown = 0;
+  for (const mco::Request& r : requests) shown += in_ping_view(r) ? 1 : 0;
   std::printf("\n==================================================================\n");
-  std::printf("MCollective requests and replies (mco ping view): %u requests\n",
-              static_cast<unsigned>(requests.size()));
+  std::printf("MCollective requests and replies (mco ping view): %u requests\n", shown);
   std::printf("==================================================================\n");
-  for (const mco::Request& r : requests) print_request(r);
+  for (const mco::Request& r : requests)
+    if (in_ping_view(r)) print_request(r);
   std::printf("==================================================================\n");
 }
 
@@ -106,7 +141,7 @@ tap_packet_status tree_packet(stats_tree* st, packet_info* pinfo, epan_dissect_t
                               tap_flags_t) {
   const McoTapInfo* t = static_cast<const McoTapInfo*>(p);
   const mco::MessageNotes* n = t->notes;
-  if (!n || n->is_request || !n->reply || !n->request || !n->request->first_send.valid())
+  if (!n || n->is_request || !n->reply || !n->request || !in_ping_view(*n->request))
     return TAP_PACKET_DONT_REDRAW;
   const mco::Reply* r = n->reply;
   // Count each reply once, at the frame that ends its journey: the client's
@@ -118,7 +153,7 @@ tap_packet_status tree_packet(stats_tree* st, packet_info* pinfo, epan_dissect_t
   const mco::Request* q = n->request;
   char label[160];
   std::snprintf(label, sizeof label, "%s %s %.8s (frame %u)", q->agent.c_str(), q->action.c_str(),
-                q->requestid.c_str(), q->first_send.num);
+                q->requestid.c_str(), q->request_frame().num);
   const gfloat ms = static_cast<gfloat>(r->total() * 1000.0);
   avg_stat_node_add_value_float(st, kRoot, 0, TRUE, ms);
   int req_node = stats_tree_manip_node_float(MN_AVERAGE, st, label, root_node, TRUE, ms);
