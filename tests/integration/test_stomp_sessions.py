@@ -7,6 +7,7 @@ Expectations come from test-captures/MANIFEST.json: what the clients sent
 measured (silences, deliveries of each x-seq), never from the dissector.
 """
 import collections
+import os
 import re
 import unittest
 
@@ -45,6 +46,50 @@ def by_port(frames, port, direction):
     return [f for f in frames if f[key] == port and "stomp.command" in f["layer"]]
 
 
+def stats_tree(name, tree, extra=()):
+    """-z <tree> output as {row: {"count", "values": [columns], "children": {...}}}
+    (nesting by the indentation tshark prints)."""
+    out, _, _ = ts.run(["-q", "-z", tree] + ts.capture_options(ts.capture_path(name)) + list(extra),
+                       ts.capture_path(name))
+    root = {"children": {}}
+    stack = [(-1, root)]
+    started = False
+    for line in out.splitlines():
+        if line.startswith("Topic / Item"):
+            started = True
+            continue
+        if not started or not line.strip() or line.startswith("-") or line.startswith("="):
+            continue
+        depth = len(line) - len(line.lstrip(" "))
+        cols = re.split(r"\s{2,}", line.strip())
+        node = {"count": int(cols[1]), "values": cols[2:], "children": {}}
+        while stack[-1][0] >= depth:
+            stack.pop()
+        stack[-1][1]["children"][cols[0]] = node
+        stack.append((depth, node))
+    return root["children"]
+
+
+def epochs(name, extra=()):
+    """frame.number -> frame.time_epoch (as text -> float) of every packet."""
+    rows = ts.fields(ts.capture_path(name), ["frame.number", "frame.time_epoch"], extra=extra)
+    return {int(r[0][0]): float(r[1][0]) for r in rows}
+
+
+def connection_frames(frames, conn):
+    """(sent, received) STOMP frames of one MANIFEST connection, checked
+    against the client's own counts."""
+    sent = by_port(frames, conn["client_port"], "sent")
+    received = by_port(frames, conn["client_port"], "received")
+    assert len(sent) == len(conn["sent"]) and len(received) == len(conn["received"]), conn["label"]
+    return sent, received
+
+
+def plain_stomp_captures():
+    """MANIFEST entries of real STOMP over TCP with client records."""
+    return [n for n, e in M.items() if e.get("stomp") and e.get("connections") and not e.get("transport")]
+
+
 class Receipts(unittest.TestCase):
     def test_every_receipt_answered_by_the_right_frame(self):
         for name in ("amq-py12-receipts-1000.pcap", "rmq-py12-receipts-1000.pcap"):
@@ -73,9 +118,10 @@ class Receipts(unittest.TestCase):
 
     def test_srt_tree_counts_every_receipt(self):
         name = "amq-py12-receipts-1000.pcap"
-        out, _, _ = ts.run(["-q", "-z", "stomp_srt,tree"], ts.capture_path(name))
-        row = next(l for l in out.splitlines() if l.startswith("receipt -> RECEIPT"))
-        self.assertEqual(int(row.split()[4]), M[name]["connections"][0]["receipts"]["answered"])
+        rows = stats_tree(name, "stomp_srt,tree")
+        row = rows["receipt -> RECEIPT or ERROR (ms)"]
+        self.assertEqual(row["count"], M[name]["connections"][0]["receipts"]["answered"])
+        self.assertEqual(row["children"]["RECEIPT"]["count"], row["count"])
 
     def test_connect_answered_by_connected(self):
         frames = frames_of("amq-py12-basic.pcap")
@@ -329,6 +375,474 @@ class Bodies(unittest.TestCase):
         rows = ts.fields(ts.capture_path(name), ["json.object"], "json",
                          extra=["-o", "stomp.dissect_body:FALSE"])
         self.assertEqual(rows, [])
+
+
+def wire_length(f, from_broker):
+    """Bytes of one recorded frame on the wire: command line, header lines
+    as written (the 'undecoded' text where decoding changed a value), blank
+    line, body, NUL; both brokers follow the NUL with one LF
+    (test-captures/README.md), the python client does not."""
+    und = f.get("undecoded", {})
+    n = len(f["command"].encode()) + 1
+    for k, v in f["headers"].items():
+        n += len(k.encode()) + 1 + len(und.get(k, v).encode()) + 1
+    return n + 1 + f["body_len"] + 1 + (1 if from_broker else 0)
+
+
+class Statistics(unittest.TestCase):
+    # python3-stomp only (no heart-beats, LF line ends, no repeated headers)
+    NAMES = ["amq-py12-basic.pcap", "rmq-py12-basic.pcap", "amq-py12-unacked.pcap",
+             "amq-py-transit.pcap", "rmq-py-transit.pcap", "amq-py-txn-transit.pcap"]
+
+    def test_frames_and_bytes_per_direction_and_destination_equal_manifest(self):
+        for name in self.NAMES:
+            with self.subTest(capture=name):
+                frames = collections.Counter()
+                nbytes = collections.Counter()
+                dframes = collections.Counter()
+                dbytes = collections.Counter()
+                for conn in M[name]["connections"]:
+                    for side, broker in (("sent", False), ("received", True)):
+                        for f in conn[side]:
+                            d = "broker -> client" if broker else "client -> broker"
+                            frames[d] += 1
+                            nbytes[d] += wire_length(f, broker)
+                            dest = f["headers"].get("destination")
+                            if dest:
+                                dframes[dest] += 1
+                                dbytes[dest] += wire_length(f, broker)
+                rows = stats_tree(name, "stomp,tree")
+                got = {k: v["count"] for k, v in rows["Frames by direction"]["children"].items()}
+                self.assertEqual(got, dict(frames))
+                got = {k: v["count"] for k, v in rows["Bytes by direction"]["children"].items()}
+                self.assertEqual(got, dict(nbytes))
+                got = {k: v["count"] for k, v in rows["Frames by destination"]["children"].items()}
+                self.assertEqual(got, dict(dframes))
+                got = {k: v["count"] for k, v in rows["Bytes by destination"]["children"].items()}
+                self.assertEqual(got, dict(dbytes))
+                self.assertEqual(rows["Bytes by command"]["count"], sum(nbytes.values()))
+
+    def test_error_frames_counted(self):
+        for name in ("amq-py-errors.pcap", "rmq-py-errors-12345.pcap", "rmq-rb11-txn-12345.pcap"):
+            with self.subTest(capture=name):
+                rows = stats_tree(name, "stomp,tree")
+                want = M[name]["frames"]["ERROR"]
+                self.assertGreater(want, 0)
+                self.assertEqual(rows["ERROR frames"]["count"], want)
+                by_msg = collections.Counter(f["headers"].get("message", "(no message header)")
+                                             for c in M[name]["connections"] for f in c["received"]
+                                             if f["command"] == "ERROR")
+                got = {k: v["count"] for k, v in rows["ERROR frames"]["children"].items()}
+                self.assertEqual(got, dict(by_msg))
+
+    def srt_expected(self, name):
+        """Response-time samples the client records imply, per row and kind."""
+        want = collections.defaultdict(collections.Counter)
+        entry = M[name]
+        for conn in entry["connections"]:
+            asked = set()
+            sent = iter(conn["sent"])
+            # the order of sent vs received frames is not recorded; a receipt
+            # id is unique per connection in these scenarios except r-disc
+            for f in conn["sent"]:
+                if "receipt" in f["headers"]:
+                    asked.add(f["headers"]["receipt"])
+            del sent
+            for f in conn["received"]:
+                rid = f["headers"].get("receipt-id")
+                if f["command"] in ("RECEIPT", "ERROR") and rid in asked:
+                    want["receipt"][f["command"]] += 1
+                    asked.discard(rid)
+            if conn["sent"] and conn["sent"][0]["command"] in ("CONNECT", "STOMP") and conn["received"]:
+                first = conn["received"][0]["command"]
+                if first in ("CONNECTED", "ERROR"):
+                    want["connect"][first] += 1
+            for f in conn["received"]:
+                if f["command"] == "MESSAGE" and f.get("acked_by"):
+                    want["ack"][f["acked_by"]] += 1
+        # broker transit: every first delivery (not redelivered) of a body some
+        # client SENT to that destination (and, in the txn scenario, committed)
+        aborted = {(a["producer_port"], a["send_sent_index"])
+                   for a in (entry.get("txn_transit") or {}).get("aborted", [])}
+        sends = {(f["headers"].get("destination"), f["body_sha1"])
+                 for c in entry["connections"] for i, f in enumerate(c["sent"])
+                 if f["command"] == "SEND" and (c["client_port"], i) not in aborted}
+        for c in entry["connections"]:
+            for f in c["received"]:
+                if (f["command"] == "MESSAGE" and f["headers"].get("redelivered") != "true"
+                        and (f["headers"].get("destination"), f["body_sha1"]) in sends):
+                    want["transit"][f["headers"]["destination"]] += 1
+        if "transit" in entry:  # the client's own record of who got what
+            per = collections.Counter()
+            for t in entry["transit"]:
+                per[t["destination"]] += len(t["delivered_to"])
+            assert per == want["transit"], name
+        return want
+
+    def test_srt_counts_equal_client_records(self):
+        rows_of = {"receipt": "receipt -> RECEIPT or ERROR (ms)",
+                   "connect": "CONNECT -> CONNECTED or ERROR (ms)",
+                   "ack": "MESSAGE -> ACK or NACK (ms)",
+                   "transit": "SEND -> MESSAGE broker transit (ms)"}
+        seen = collections.Counter()
+        for name in ("amq-py12-unacked.pcap", "rmq-py12-unacked.pcap", "amq-py11-unacked.pcap",
+                     "amq-py10-unacked.pcap", "amq-py-errors.pcap", "rmq-py-errors-12345.pcap",
+                     "amq-py-transit.pcap", "rmq-py-txn-transit.pcap", "amq-py12-basic.pcap"):
+            with self.subTest(capture=name):
+                want = self.srt_expected(name)
+                rows = stats_tree(name, "stomp_srt,tree")
+                for key, row in rows_of.items():
+                    if key == "ack" and "unacked" not in name:
+                        continue  # acked_by is recorded in the *-unacked captures only
+                    got = {k: v["count"] for k, v in rows[row]["children"].items()}
+                    self.assertEqual(got, dict(want[key]), row)
+                    self.assertEqual(rows[row]["count"], sum(want[key].values()), row)
+                    seen[key] += sum(want[key].values())
+                if want["ack"]:
+                    seen["cumulative"] += sum(1 for c in M[name]["connections"] for f in c["received"]
+                                              if f.get("ack_cumulative"))
+        # every row and both kinds of CONNECT answer were exercised
+        self.assertGreater(min(seen.values()), 3)
+        self.assertGreater(seen["cumulative"], 3)
+
+    def test_ack_srt_min_max_equal_frame_time_differences(self):
+        # one sample per acknowledged MESSAGE, from the capture's timestamps:
+        # the frames are identified by the client's record (order, ack_sent_index)
+        name = "amq-py12-unacked.pcap"
+        conn = M[name]["connections"][0]
+        frames = frames_of(name)
+        sent, received = connection_frames(frames, conn)
+        t = epochs(name)
+        delays = [1000 * (t[sent[w["ack_sent_index"]]["frame"]] - t[got["frame"]])
+                  for w, got in zip(conn["received"], received) if w.get("acked_by")]
+        row = stats_tree(name, "stomp_srt,tree")["MESSAGE -> ACK or NACK (ms)"]
+        self.assertEqual(row["count"], len(delays))
+        self.assertAlmostEqual(float(row["values"][1]), min(delays), delta=0.001)
+        self.assertAlmostEqual(float(row["values"][2]), max(delays), delta=0.001)
+
+
+class Passes(unittest.TestCase):
+    BACKWARD = ["stomp.response_to", "stomp.acks", "stomp.acked_count", "stomp.sent_in",
+                "stomp.subscription.id", "stomp.subscription.destination", "stomp.subscription.ack_mode",
+                "stomp.subscribe_in", "stomp.transaction.begin_in"]
+
+    def test_backward_links_same_in_one_and_two_passes(self):
+        present = collections.Counter()
+        for name in ("amq-py12-unacked.pcap", "rmq-py11-unacked.pcap", "amq-py10-unacked.pcap",
+                     "amq-py-transit.pcap", "amq-py11-txn-51515.pcap", "rmq-rb11-txn-12345.pcap",
+                     "amq-py-txn-transit.pcap", "rmq-py12-basic.pcap"):
+            with self.subTest(capture=name):
+                names = ["frame.number", "stomp.command"] + self.BACKWARD
+                one = ts.fields(ts.capture_path(name), names, "stomp", two_pass=False)
+                two = ts.fields(ts.capture_path(name), names, "stomp", two_pass=True)
+                self.assertEqual(one, two)
+                for row in two:
+                    for k, v in zip(names, row):
+                        if v:
+                            present[k] += 1
+        for k in self.BACKWARD:
+            self.assertGreater(present[k], 3, k)
+
+
+class Links(unittest.TestCase):
+    def test_connect_answered_by_error(self):
+        for name in ("amq-py-errors.pcap", "rmq-py-errors-12345.pcap"):
+            with self.subTest(capture=name):
+                conn = next(c for c in M[name]["connections"] if c["label"] == "bad-login")
+                self.assertEqual([f["command"] for f in conn["sent"]], ["CONNECT"])
+                self.assertEqual([f["command"] for f in conn["received"]], ["ERROR"])
+                frames = frames_of(name)
+                (connect,), (error,) = connection_frames(frames, conn)
+                t = epochs(name)
+                efl, cfl = flat(error), flat(connect)
+                self.assertEqual(int(first(efl, "stomp.response_to")), connect["frame"])
+                self.assertEqual(int(first(cfl, "stomp.response_in")), error["frame"])
+                self.assertAlmostEqual(float(first(efl, "stomp.time")),
+                                       t[error["frame"]] - t[connect["frame"]], delta=2e-6)
+
+    def test_unsubscribe_closes_its_subscription(self):
+        checked = 0
+        for name in plain_stomp_captures():
+            for conn in M[name]["connections"]:
+                key = lambda f: f["headers"].get("id") or "dest:" + f["headers"].get("destination", "")
+                unsubs = [i for i, f in enumerate(conn["sent"]) if f["command"] == "UNSUBSCRIBE"]
+                if not unsubs:
+                    continue
+                frames = frames_of(name)
+                sent, received = connection_frames(frames, conn)
+                for u in unsubs:
+                    k = key(conn["sent"][u])
+                    s = max(i for i, f in enumerate(conn["sent"][:u])
+                            if f["command"] == "SUBSCRIBE" and key(f) == k)
+                    with self.subTest(capture=name, unsubscribe=sent[u]["frame"]):
+                        sfl, ufl = flat(sent[s]), flat(sent[u])
+                        self.assertEqual(int(first(sfl, "stomp.unsubscribe_in")), sent[u]["frame"])
+                        self.assertEqual(int(first(ufl, "stomp.subscribe_in")), sent[s]["frame"])
+                        self.assertEqual(first(ufl, "stomp.subscription.destination"),
+                                         conn["sent"][s]["headers"]["destination"])
+                        self.assertNotIn("stomp.expert.unsubscribe_unknown", ufl)
+                        checked += 1
+        self.assertGreaterEqual(checked, 5)
+
+    def test_times_equal_frame_time_differences(self):
+        # stomp.time / ack_time / transit_time against the capture's own
+        # timestamps of the two linked frames (a transactional SEND's transit
+        # counts from the COMMIT that released it: checked in TxnTransit)
+        checked = collections.Counter()
+        for name in ("amq-py12-unacked.pcap", "rmq-py12-basic.pcap", "amq-py-transit.pcap",
+                     "amq-py12-receipts-1000.pcap"):
+            with self.subTest(capture=name):
+                t = epochs(name)
+                for f in frames_of(name):
+                    fl = flat(f)
+                    here = t[f["frame"]]
+                    for link, tfield, sign in (("stomp.response_to", "stomp.time", 1),
+                                               ("stomp.response_in", "stomp.time", -1),
+                                               ("stomp.ack_in", "stomp.ack_time", -1),
+                                               ("stomp.acks", "stomp.ack_time", 1),
+                                               ("stomp.sent_in", "stomp.transit_time", 1)):
+                        if link not in fl:
+                            continue
+                        other = t[int(fl[link][0])]
+                        self.assertAlmostEqual(float(fl[tfield][0]), sign * (here - other), delta=5e-6,
+                                               msg=(name, f["frame"], link))
+                        checked[link] += 1
+                    for d, tt in zip(fl.get("stomp.delivered_in", []), fl.get("stomp.transit_time", [])):
+                        self.assertAlmostEqual(float(tt), t[int(d)] - here, delta=5e-6)
+                        checked["stomp.delivered_in"] += 1
+        self.assertGreater(min(checked.values()), 5)
+        self.assertEqual(len(checked), 6)
+
+
+class TxnTransit(unittest.TestCase):
+    """Identical SENDs inside committed/aborted transactions and outside:
+    links from the client's record of what it sent and received, in order."""
+
+    def test_deliveries_linked_to_released_sends(self):
+        for name in ("amq-py-txn-transit.pcap", "rmq-py-txn-transit.pcap"):
+            with self.subTest(capture=name):
+                tt = M[name]["txn_transit"]
+                conns = {c["client_port"]: c for c in M[name]["connections"]}
+                frames = frames_of(name)
+                t = epochs(name)
+                self.assertEqual(len({d["consumer_port"] for d in tt["deliveries"]}), 1)
+                prod = conns[tt["deliveries"][0]["producer_port"]]
+                cons = conns[tt["deliveries"][0]["consumer_port"]]
+                psent, _ = connection_frames(frames, prod)
+                _, crecv = connection_frames(frames, cons)
+                # identical SENDs: nothing but order tells them apart
+                bodies = {(f["headers"]["destination"], f["body_sha1"], f["headers"].get("content-type"))
+                          for f in prod["sent"] if f["command"] == "SEND"}
+                self.assertEqual(len(bodies), 1)
+                self.assertTrue(all(set(f["headers"]) <= {"destination", "content-type", "content-length",
+                                                          "transaction"}
+                                    for f in prod["sent"] if f["command"] == "SEND"))
+                delivered = collections.defaultdict(list)
+                for d in tt["deliveries"]:
+                    msg = crecv[d["received_index"]]
+                    send = psent[d["send_sent_index"]]
+                    release = psent[d["released_by_sent_index"]]
+                    fl = flat(msg)
+                    self.assertEqual(int(first(fl, "stomp.sent_in")), send["frame"])
+                    # transit counts from the frame that released it (the COMMIT)
+                    self.assertAlmostEqual(float(first(fl, "stomp.transit_time")),
+                                           t[msg["frame"]] - t[release["frame"]], delta=5e-6)
+                    delivered[(send["frame"], send["index"])].append(msg["frame"])
+                self.assertGreaterEqual(sum(1 for d in tt["deliveries"]
+                                            if d["released_by_sent_index"] != d["send_sent_index"]), 2)
+                # every SEND item lists exactly its deliveries: none for the aborted
+                aborted = {(psent[a["send_sent_index"]]["frame"], psent[a["send_sent_index"]]["index"])
+                           for a in tt["aborted"]}
+                self.assertGreaterEqual(len(aborted), 3)
+                for f in psent:
+                    if f["layer"]["stomp.command"] != "SEND":
+                        continue
+                    got = [int(x) for x in flat(f).get("stomp.delivered_in", [])]
+                    self.assertEqual(got, delivered.get((f["frame"], f["index"]), []), f["frame"])
+                    if (f["frame"], f["index"]) in aborted:
+                        self.assertEqual(got, [])
+
+
+class SessionFields(unittest.TestCase):
+    def test_version_on_every_frame_and_heart_beat(self):
+        for name in ("amq-raw12-hb-steady.pcap", "rmq-rb12-heartbeat.pcap", "amq-py11-heartbeat.pcap",
+                     "rmq-raw12-silent.pcap"):
+            with self.subTest(capture=name):
+                conn = M[name]["connections"][0]
+                connected = next(f for f in conn["received"] if f["command"] == "CONNECTED")
+                version = connected["headers"].get("version", "1.0")
+                items = frames_of(name)
+                beats = [f for f in items if "stomp.heartbeat" in f["layer"]]
+                self.assertGreaterEqual(len(beats), conn["heartbeats_sent_min"] + conn["heartbeats_received_min"])
+                self.assertGreater(len(beats), 3)
+                # every item after the CONNECTED was negotiated under that version
+                start = next(i for i, f in enumerate(items) if f["layer"].get("stomp.command") == "CONNECTED")
+                for f in items[start:]:
+                    self.assertEqual(f["layer"].get("stomp.session.version"), version, f["frame"])
+                for f in items:
+                    self.assertIn("stomp.session.version", f["layer"], f["frame"])
+
+    def test_negotiated_heart_beats_on_connect_and_connected(self):
+        for name in ("amq-raw12-hb-steady.pcap", "rmq-raw12-hb-steady.pcap", "amq-raw12-silent.pcap"):
+            with self.subTest(capture=name):
+                conn = M[name]["connections"][0]
+                rows = ts.fields(ts.capture_path(name), ["stomp.command", "stomp.session.heartbeat.client",
+                                                         "stomp.session.heartbeat.server"],
+                                 'stomp.command == "CONNECT" || stomp.command == "CONNECTED"')
+                self.assertEqual(sorted(r[0][0] for r in rows), ["CONNECT", "CONNECTED"])
+                for r in rows:
+                    self.assertEqual(int(r[1][0]), conn["hb_negotiated_client_ms"], r[0])
+                    self.assertEqual(int(r[2][0]), conn["hb_negotiated_server_ms"], r[0])
+
+
+class SilenceAtTheEnd(unittest.TestCase):
+    def test_client_silent_until_the_broker_closed(self):
+        for name in ("amq-raw12-silent.pcap", "rmq-raw12-silent.pcap"):
+            with self.subTest(capture=name):
+                (silence,) = M[name]["silences"]
+                self.assertEqual(silence["ended_by"], "close")
+                interval = silence["negotiated_client_ms"] / 1000
+                items = frames_of(name)
+                last = items[-1]
+                msgs = flat(last).get("_ws.expert.message", [])
+                ends = [m for m in msgs if "until the connection ended" in m]
+                self.assertEqual(len(ends), 1, msgs)
+                m = re.match(r"Client silent for ([0-9.]+) s", ends[0])
+                self.assertIsNotNone(m, ends[0])
+                self.assertAlmostEqual(float(m.group(1)), silence["gap_s"], delta=0.05)
+                # flagged because it is longer than the interval plus the
+                # default tolerance (150 %); not with a tolerance that allows it
+                self.assertGreater(silence["gap_s"], interval * 2.5)
+                quiet = int((silence["gap_s"] / interval - 1) * 100) + 30
+                items = frames_of_with(name, ["-o", "stomp.heartbeat_tolerance:%d" % quiet])
+                self.assertFalse(any("until the connection ended" in m for f in items
+                                     for m in flat(f).get("_ws.expert.message", [])))
+
+    def test_no_end_silence_after_disconnect(self):
+        for name in ("amq-raw12-hb-steady.pcap", "rmq-raw12-hb-steady.pcap",
+                     "amq-raw12-silent-hbgrace-61888.pcap"):
+            with self.subTest(capture=name):
+                for f in frames_of(name):
+                    for m in flat(f).get("_ws.expert.message", []):
+                        self.assertNotIn("until the connection ended", m)
+
+
+def frames_of_with(name, extra):
+    return ts.stomp_layers(ts.capture_path(name), extra=extra)
+
+
+def silence_messages(name, tolerance):
+    out = []
+    for f in frames_of_with(name, ["-o", "stomp.heartbeat_tolerance:%d" % tolerance]):
+        out += [(f, m) for m in flat(f).get("_ws.expert.message", []) if " silent for " in m]
+    return out
+
+
+class HeartBeatTolerance(unittest.TestCase):
+    def test_tolerance_preference_moves_the_threshold(self):
+        name = "amq-raw12-silent-hbgrace-61888.pcap"
+        (silence,) = M[name]["silences"]
+        interval = silence["negotiated_client_ms"] / 1000
+        ratio = (silence["gap_s"] / interval - 1) * 100   # tolerance at which it is just allowed
+        flagged = silence_messages(name, int(ratio) - 30)
+        ending = [f for f in frames_of(name) if f["layer"].get("stomp.command") == "SEND"
+                  and f["srcport"] == silence["client_port"]][-1]
+        self.assertIn(ending["frame"], [f["frame"] for f, m in flagged if m.startswith("Client silent")])
+        self.assertEqual(silence_messages(name, int(ratio) + 30), [])
+
+    def test_steady_sessions_flagged_as_their_recorded_gaps_predict(self):
+        checked = 0
+        for name in ("amq-raw12-hb-steady.pcap", "rmq-raw12-hb-steady.pcap"):
+            conn = M[name]["connections"][0]
+            for tolerance in (20, 50, 150):
+                with self.subTest(capture=name, tolerance=tolerance):
+                    msgs = [m for _, m in silence_messages(name, tolerance)]
+                    for side, gap, ms in (("Server", conn["max_server_gap_s"], conn["hb_negotiated_server_ms"]),
+                                          ("Client", conn["max_client_gap_s"], conn["hb_negotiated_client_ms"])):
+                        allowed = ms / 1000 * (1 + tolerance / 100)
+                        said = any(m.startswith(side + " silent") for m in msgs)
+                        if gap > allowed * 1.05:
+                            self.assertTrue(said, (side, gap, allowed))
+                            checked += 1
+                        elif gap < allowed * 0.95:
+                            self.assertFalse(said, (side, gap, allowed, msgs))
+                            checked += 1
+        self.assertGreaterEqual(checked, 10)
+
+
+class Misuse(unittest.TestCase):
+    KINDS = ["stomp.expert.ack_unknown", "stomp.expert.transaction_already_open",
+             "stomp.expert.transaction_unknown", "stomp.expert.unsubscribe_unknown",
+             "stomp.expert.subscription_id_reused", "stomp.expert.receipt_unknown"]
+
+    def misuse_items(self, name, extra=()):
+        out = []
+        for f in frames_of_with(name, list(extra)):
+            fl = flat(f)
+            out += [(f, k) for k in self.KINDS if k in fl]
+        return out
+
+    def test_acks_of_messages_the_client_never_received(self):
+        # the error scenarios ACK ids the client made up; nothing else in them is misuse
+        for name in ("amq-py-errors.pcap", "rmq-py-errors-12345.pcap"):
+            with self.subTest(capture=name):
+                conn = next(c for c in M[name]["connections"] if c["label"] == "bad-requests")
+                frames = frames_of(name)
+                sent, _ = connection_frames(frames, conn)
+                received_ids = {f["headers"].get("message-id") for f in conn["received"]} | \
+                               {f["headers"].get("ack") for f in conn["received"]}
+                bogus = [s["frame"] for w, s in zip(conn["sent"], sent) if w["command"] == "ACK"
+                         and (w["headers"].get("id") or w["headers"].get("message-id")) not in received_ids]
+                self.assertEqual(len(bogus), 1)
+                got = [(f["frame"], k) for f, k in self.misuse_items(name)]
+                self.assertEqual(got, [(bogus[0], "stomp.expert.ack_unknown")])
+
+    def test_no_false_alarms_in_correct_sessions(self):
+        # every capture whose broker raised no ERROR: the clients used the protocol correctly
+        checked = 0
+        for name in plain_stomp_captures():
+            if M[name]["frames"].get("ERROR"):
+                continue
+            with self.subTest(capture=name):
+                self.assertEqual([(f["frame"], k) for f, k in self.misuse_items(name)], [])
+                checked += 1
+        for name in ("amq-py12-tls-61614.pcap", "rmq-stompjs12-ws-15674.pcap"):
+            self.assertEqual(self.misuse_items(name, ts.capture_options(ts.capture_path(name))), [])
+        self.assertGreater(checked, 20)
+
+    def test_capture_starting_mid_session_gets_no_misuse_warnings(self):
+        # cut amq-py12-unacked.pcap so that it starts with the first ACK: its
+        # MESSAGEs, the SUBSCRIBEs and the CONNECT are gone, the ACKs remain
+        import subprocess
+        import tempfile
+        name = "amq-py12-unacked.pcap"
+        conn = M[name]["connections"][0]
+        sent, _ = connection_frames(frames_of(name), conn)
+        first_ack = next(s for w, s in zip(conn["sent"], sent) if w["command"] in ("ACK", "NACK"))
+        acks_after = sum(1 for w in conn["sent"] if w["command"] in ("ACK", "NACK"))
+        cut = os.path.join(tempfile.mkdtemp(prefix="stomp-cut-"), "unacked-from-first-ack.pcap")
+        subprocess.run(["editcap", "-r", ts.capture_path(name), cut, "%d-2000000000" % first_ack["frame"]], check=True)
+        items = ts.stomp_layers(cut)
+        acks = [f for f in items if f["layer"].get("stomp.command") in ("ACK", "NACK")]
+        self.assertEqual(len(acks), acks_after)
+        # ACKs whose MESSAGE is not in the cut: "unknown" to the tracker, which
+        # is what a session captured from its start would be warned about
+        self.assertGreaterEqual(sum(1 for f in acks if "stomp.acks" not in flat(f)), 2)
+        for f in items:
+            fl = flat(f)
+            for k in self.KINDS:
+                self.assertNotIn(k, fl, f["frame"])
+
+
+class WebSocketSubprotocol(unittest.TestCase):
+    def test_subprotocol_table_alone_decodes_websocket(self):
+        for name in ("rmq-stompjs12-ws-15674.pcap", "rmq-stompjs12-ws-deflate-15674.pcap"):
+            with self.subTest(capture=name):
+                self.assertEqual(M[name]["ws_subprotocol"], "v12.stomp")
+                rows = ts.fields(ts.capture_path(name), ["stomp.command"], "stomp",
+                                 extra=["--disable-heuristic", "stomp_ws"])
+                got = collections.Counter(c for r in rows for c in r[0])
+                self.assertEqual(dict(got), {k: v for k, v in M[name]["frames"].items() if v})
 
 
 if __name__ == "__main__":
