@@ -302,8 +302,8 @@ gboolean seen_before(wmem_map_t** names, wmem_allocator_t* pool, const stomp_hea
 
 // The named field (stomp.destination, ...) duplicates the Value item, so it
 // is hidden: filterable and exported, not repeated in the tree.
-void add_named_field(proto_tree* tree, packet_info* pinfo, tvbuff_t* tvb, guint base,
-                     const NamedHeader* named, const DecodedHeader* h,
+void add_named_field(proto_tree* tree, proto_item* header_item, packet_info* pinfo, tvbuff_t* tvb,
+                     guint base, const NamedHeader* named, const DecodedHeader* h,
                      const stomp_header_kv* kv) {
   const gint off = static_cast<gint>(base + h->line.value_off);
   const gint len = static_cast<gint>(h->line.value_len);
@@ -317,10 +317,9 @@ void add_named_field(proto_tree* tree, packet_info* pinfo, tvbuff_t* tvb, guint 
       if (!stomp::parse_decimal(reinterpret_cast<const uint8_t*>(kv->value), kv->value_len,
                                 &v) ||
           (named->kind == NamedKind::kUint32 && v > G_MAXUINT32)) {
-        proto_item* bad = proto_tree_add_string_format(
-            tree, hf_stomp_header_value, tvb, off, len, kv->value, "%s: %s (not a number)",
-            kv->name, kv->value);
-        expert_add_info(pinfo, bad, &ei_stomp_bad_number);
+        // the header itself is shown already: say what is wrong with it
+        proto_item_append_text(header_item, " (not a number)");
+        expert_add_info(pinfo, header_item, &ei_stomp_bad_number);
         return;
       }
       proto_item* it =
@@ -489,7 +488,7 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
       }
       if (!d->line.has_colon) continue;
       const NamedHeader* named = named_header(kv[i].name, kv[i].name_len);
-      if (named) add_named_field(ht, pinfo, tvb, offset, named, d, &kv[i]);
+      if (named) add_named_field(ht, hi, pinfo, tvb, offset, named, d, &kv[i]);
     }
     if (n < total_headers)
       expert_add_info_format(pinfo, hs_item, &ei_stomp_too_many_headers,

@@ -167,14 +167,21 @@ def neg_smtp(args):
         run(swaks + ["--header", "Subject: STOMP in a mail",
                      "--body", "SEND\ndestination:/queue/x\n\nthis mail body looks like a STOMP frame\n"],
             stdout=subprocess.DEVNULL)
+        # DATA with no mail headers at all: the segment after "354" starts
+        # with a STOMP-looking frame, in the middle of the connection
+        run(swaks + ["--data", "SEND\ndestination:/queue/x\ncontent-type:text/plain\n\n"
+                     "this DATA segment starts like a STOMP frame\n"],
+            stdout=subprocess.DEVNULL)
         time.sleep(0.3)
     finally:
         stop(proc)
     return dict(server="aiosmtpd " + version_of([sys.executable, "-m", "aiosmtpd", "--version"], r"(\d[\d.]+)"),
                 client="swaks " + version_of(["swaks", "--version"], r"version (\S+)"),
-                description="Two SMTP sessions on a non-standard port (aiosmtpd, Sink handler; swaks as client): "
-                            "EHLO, MAIL FROM, RCPT TO, DATA, QUIT; the second mail's body starts with "
-                            "'SEND\\ndestination:/queue/x\\n'.")
+                description="Three SMTP sessions on a non-standard port (aiosmtpd, Sink handler; swaks as "
+                            "client): EHLO, MAIL FROM, RCPT TO, DATA, QUIT; the second mail's body starts with "
+                            "'SEND\\ndestination:/queue/x\\n'; the third mail has no headers, so its DATA "
+                            "segment itself starts with 'SEND\\r\\ndestination:/queue/x\\r\\n"
+                            "content-type:text/plain\\r\\n\\r\\n' (swaks writes CRLF), mid-connection.")
 
 
 def neg_tls(args):

@@ -791,6 +791,32 @@ def sc_tls(ctx, version):
                                else "ActiveMQ"))
 
 
+def sc_tls_heartbeat(ctx, version):
+    """Heart-beats over TLS: each lone EOL is a TLS record of its own, which
+    only a dissector that knows the session is STOMP can call a heart-beat."""
+    if not ctx.tls_ca or not ctx.keylog:
+        raise RuntimeError("tls scenario needs --tls-ca and --keylog")
+    c, rec = ctx.conn(version, "tls-heartbeat", heartbeats=(500, 500))
+    ctx.connect(c, rec, version)
+    sock = c.transport.socket
+    tls = {"tls_version": sock.version(), "tls_cipher": sock.cipher()[0]}
+    q = "/queue/%s-py-tls-hb-%s" % (ctx.broker, ctx.run_tag)
+    c.send(q, b"before the idle period", content_type="text/plain", headers={"receipt": "r-send"})
+    rec.wait_receipt("r-send")
+    rec.idle(3.6)
+    ctx.disconnect(c, rec, "r-disc")
+    if rec.hb_sent < 3 or rec.hb_received_idle < 3:
+        raise RuntimeError("too few heart-beats: sent %d received %d" % (rec.hb_sent, rec.hb_received_idle))
+    ctx.extra.update(transport="tls", keylog=os.path.basename(ctx.keylog), **tls)
+    return dict(stomp_version=version,
+                description="STOMP %s over TLS (%s, %s; self-signed server certificate made by brokers/tls.sh) "
+                            "on a port that is not 61614, key log '%s' next to the capture: CONNECT with "
+                            "heart-beat:500,500, SEND with receipt, 3.6 s idle with heart-beats both ways (each "
+                            "lone EOL its own TLS record), DISCONNECT with receipt. heartbeats_sent_min counts "
+                            "every EOL the client wrote; heartbeats_received_min the EOLs it read while idle."
+                            % (version, tls["tls_version"], tls["tls_cipher"], os.path.basename(ctx.keylog)))
+
+
 SCENARIOS = {
     "basic12": sc_basic12,
     "txn11": sc_txn11,
@@ -810,6 +836,7 @@ SCENARIOS = {
     "txn-transit": sc_txn_transit,
     "tls12": lambda ctx: sc_tls(ctx, "1.2"),
     "tls11": lambda ctx: sc_tls(ctx, "1.1"),
+    "tls-heartbeat12": lambda ctx: sc_tls_heartbeat(ctx, "1.2"),
 }
 
 

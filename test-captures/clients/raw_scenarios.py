@@ -118,6 +118,82 @@ def sc_unknown(args):
                     "the broker answers with ERROR; " + outcome)
 
 
+def sc_bad_frames(args):
+    """Malformed frames, one of each kind the dissector must flag, written in
+    one burst after a good CONNECT (a broker may stop reading at the first
+    one; every byte is on the wire all the same), ending with a frame the
+    client never finishes before it closes the connection.  Each sent record
+    says what is wrong with it ("malformed": the expert infos a dissector
+    should raise), as the client knows from what it wrote."""
+    c = RawConn(args.port, "bad-frames", "1.2")
+    c.send_frame(connect_frame(args))
+    expect_connected(c)
+    q = "/queue/%s-raw-bad" % args.broker
+    frames = []        # (bytes, record)
+
+    def add(raw, cmd, pairs, body, malformed, decode=True):
+        rec = frame_record(cmd, header_dict([p for p in pairs if p[1] is not None], decode), body,
+                           [p for p in pairs if p[1] is not None], decode)
+        rec["malformed"] = malformed
+        frames.append((raw, rec))
+
+    # 1. a header line without a colon
+    add(b"SEND\ndestination:" + q.encode() + b"\nno colon here\n\nbody 1\x00\n",
+        "SEND", [("destination", q)], b"body 1", ["stomp.expert.header_no_colon"])
+    # 2. a content-length that is not a number: the body ends at the NUL
+    add(b"SEND\ndestination:" + q.encode() + b"\ncontent-length:twelve\n\nbody 2\x00\n",
+        "SEND", [("destination", q), ("content-length", "twelve")], b"body 2",
+        ["stomp.expert.content_length_invalid"])
+    # 3. a content-length smaller than the body: no NUL where it says
+    add(b"SEND\ndestination:" + q.encode() + b"\ncontent-length:3\n\nbody 3 is longer\x00\n",
+        "SEND", [("destination", q), ("content-length", "3")], b"body 3 is longer",
+        ["stomp.expert.content_length_mismatch"])
+    # 4. a content-length larger than the body, then the next frame
+    add(b"SEND\ndestination:" + q.encode() + b"\ncontent-length:100000\n\nbody 4\x00\n",
+        "SEND", [("destination", q), ("content-length", "100000")], b"body 4",
+        ["stomp.expert.content_length_overrun"])
+    # 5. a good frame
+    add(b"SEND\ndestination:" + q.encode() + b"\n\nbody 5\x00\n",
+        "SEND", [("destination", q)], b"body 5", [])
+    # 6. the NUL missing after content-length bytes: the next frame starts there
+    add(b"SEND\ndestination:" + q.encode() + b"\ncontent-length:6\n\nbody 6",
+        "SEND", [("destination", q), ("content-length", "6")], b"body 6",
+        ["stomp.expert.content_length_mismatch", "stomp.expert.missing_nul"])
+    # 7. an escape STOMP 1.2 does not define (\t) in a header value
+    add(b"SEND\ndestination:" + q.encode() + b"\nx-bad-escape:tab\\there\n\nbody 7\x00\n",
+        "SEND", [("destination", q)], b"body 7", ["stomp.expert.invalid_escape"])
+    # 8. an unknown command
+    add(b"FOOBAR\nheader:x\n\n\x00\n", "FOOBAR", [("header", "x")], b"",
+        ["stomp.expert.unknown_command"])
+    # 9. a frame never finished: the client closes the connection inside it
+    add(b"SEND\ndestination:" + q.encode() + b"\n\nthe body of a frame that never ends",
+        "SEND", [("destination", q)], b"the body of a frame that never ends",
+        ["stomp.expert.unterminated"])
+    c.sock.sendall(b"".join(raw for raw, _ in frames))
+    for _, rec in frames:
+        c.rec.sent.append(rec)
+    # what the broker says (ERROR frames, most likely) until it closes, or 3 s
+    deadline = time.monotonic() + 3.0
+    while not c.closed and time.monotonic() < deadline:
+        c._pump(max(0.01, deadline - time.monotonic()))
+    closed_by_broker = c.closed
+    c.close()
+    # record 6 has no NUL: the next frame's command line follows its body
+    # directly (a plain count of command lines after NULs misses one)
+    return [c.rec], dict(
+        stomp_version="1.2",
+        extra={"frames_not_after_nul": {"SEND": 1}},
+        description="Raw socket client: CONNECT (1.2); then, in one write, SEND frames with a header line "
+                    "without colon, content-length 'twelve', content-length 3 for a 16-byte body, "
+                    "content-length 100000 for a 6-byte body, a good SEND, a SEND whose NUL is missing "
+                    "after its 6 content-length bytes (the next frame starts right there), a SEND with the "
+                    "undefined escape \\t, the unknown command FOOBAR, and a SEND whose body never ends "
+                    "(the client closes the connection inside it). Each sent record's 'malformed' lists the "
+                    "expert infos it calls for. The broker " + (
+                        "answered and closed the connection." if closed_by_broker else
+                        "kept the connection open; the client closed it after 3 s."))
+
+
 # ---------------------------------------------------------------------------
 # Heart-beating: a client that goes silent, and one that never does
 # ---------------------------------------------------------------------------
@@ -304,7 +380,7 @@ def sc_steady(args):
                        "previous interval, so its gaps reach ~2x the interval" % s2c))
 
 
-SCENARIOS = {"dribble": sc_dribble, "crlf": sc_crlf, "unknown": sc_unknown,
+SCENARIOS = {"dribble": sc_dribble, "crlf": sc_crlf, "unknown": sc_unknown, "bad-frames": sc_bad_frames,
              "silent": sc_silent, "steady": sc_steady}
 
 

@@ -238,7 +238,8 @@ def build():
     c = session(40008)
     inner = b"\x04\x08" + b"[\x06" * 10000 + b"0"
     mco_send(c, envelope([(b"body", mstr(inner)), (b"senderid", mstr(b"evil.example.net")),
-                          (b"requestid", mstr(REQID)), (b"agent", mstr(b"discovery"))]))
+                          (b"requestid", mstr(REQID)), (b"agent", mstr(b"discovery")),
+                          (b"msgtime", mbignum(1795730128))]))
     after(c)
     c.close()
     c.write("marshal-10000-deep.pcap")
@@ -268,7 +269,7 @@ def build():
     # 11. MCollective YAML with a billion-laughs alias bomb
     c = session(40011)
     lines = [b"---", b":senderid: evil.example.net", b":requestid: " + REQID, b":agent: discovery",
-             b":body: |", b"  --- ping", b":filter:",
+             b":msgtime: 1795730128", b":body: |", b"  --- ping", b":filter:",
              b'  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     prev = b"a"
     for name in b"bcdefghi":

@@ -131,6 +131,10 @@ def main():
         for buf in st.values():
             for m in CMD_RE.finditer(buf):
                 wire[m.group(1).decode()] += 1
+        # frames a client wrote right after a frame it left without its NUL
+        # (the scenario says how many): no NUL before their command line
+        for cmd, n in (e.get("frames_not_after_nul") or {}).items():
+            wire[cmd] += n
         ok = dict(wire) == e["frames"]
         bad += not ok
         print("%-32s %s  manifest %5d  wire %5d%s" % (name, "ok  " if ok else "DIFF", sum(e["frames"].values()),

@@ -53,10 +53,23 @@ std::vector<Item> scan_all(const testsupport::Direction& d) {
   size_t off = 0;
   while (off < d.bytes.size()) {
     stomp::Scan s = stomp::scan(u8(d.bytes) + off, d.bytes.size() - off, false);
-    if (s.status == stomp::ScanStatus::kNeedMore) break;
+    if (s.status == stomp::ScanStatus::kNeedMore) {
+      // the capture ends inside a frame: what the dissector's later passes
+      // show (an unterminated frame)
+      s = stomp::scan(u8(d.bytes) + off, d.bytes.size() - off, true);
+      if (s.length) items.push_back({s, off, packet_at(d, off + s.length - 1)});
+      break;
+    }
     items.push_back({s, off, packet_at(d, off + s.length - 1)});
     off += s.length;
   }
+  return items;
+}
+
+// Items decided without knowing the end of the data (what chunked scans,
+// which never see the end, can give).
+std::vector<Item> without_unterminated(std::vector<Item> items) {
+  if (!items.empty() && (items.back().scan.flags & stomp::kFlagTruncated)) items.pop_back();
   return items;
 }
 
@@ -134,6 +147,11 @@ void check_split_invariance(const std::string& name, const testsupport::Directio
                             const std::vector<Item>& items) {
   for (const Item& it : items) {
     if (it.scan.status != stomp::ScanStatus::kFrame) continue;
+    // frames whose end only what follows them decides (a malformed frame cut
+    // short by the next one, or the data's end) have no such prefix rule
+    if (it.scan.flags & (stomp::kFlagContentLengthOverrun | stomp::kFlagContentLengthMismatch |
+                         stomp::kFlagMissingNul | stomp::kFlagTruncated))
+      continue;
     const std::string frame = d.bytes.substr(it.off, it.scan.length);
     const size_t complete_at = it.scan.has_nul ? it.scan.body_off + it.scan.body_len + 1
                                                : it.scan.length;
@@ -172,10 +190,11 @@ TEST(StompRealStreams, SplitAnywhereAndReplaySegments) {
       for (const testsupport::Direction* d : {&st.to_server, &st.to_client}) {
         if (d->bytes.empty()) continue;
         SCOPED_TRACE(cap + " port " + std::to_string(st.client_port));
-        std::vector<Item> whole = scan_all(*d);
-        for (const Item& i : whole)
+        const std::vector<Item> all = scan_all(*d);
+        for (const Item& i : all)
           EXPECT_NE(i.scan.status, stomp::ScanStatus::kJunk) << "junk at " << i.off;
-        check_split_invariance(cap, *d, whole);
+        check_split_invariance(cap, *d, all);
+        const std::vector<Item> whole = without_unterminated(all);
 
         std::vector<size_t> seg_ends;
         for (const auto& s : d->segments) seg_ends.push_back(s.offset + s.length);
