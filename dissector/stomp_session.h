@@ -12,7 +12,8 @@
 // What is tracked per connection:
 //   version negotiation (CONNECT accept-version, CONNECTED version)
 //   heart-beat negotiation and the silence before every item
-//   receipt -> RECEIPT / ERROR receipt-id; CONNECT -> CONNECTED / ERROR
+//   receipt -> RECEIPT / ERROR receipt-id (first in, first out when a
+//     connection reuses an id); CONNECT -> CONNECTED / ERROR
 //   SUBSCRIBE id -> destination, ack mode, selector (UNSUBSCRIBE closes)
 //   MESSAGE -> ACK/NACK (1.2 ack id, 1.1 message-id+subscription, 1.0
 //     message-id; cumulative ACK in "client" mode)
@@ -287,7 +288,13 @@ class Tracker {
       uint64_t head = 0, tail = 0;  // digests of the first / last 64 bytes
     };
     std::unordered_map<uint64_t, PendingScan> scans;      // sender -> state
-    std::unordered_map<std::string, FrameNotes*> receipts;       // receipt -> request
+    // receipt id -> the requests awaiting a RECEIPT with it, oldest first
+    // (a client may reuse an id: the broker answers in frame order)
+    struct PendingReceipt {
+      FrameNotes* first = nullptr;
+      std::vector<FrameNotes*> more;
+    };
+    std::unordered_map<std::string, PendingReceipt> receipts;
     std::unordered_map<std::string, Subscription*> subs;         // id (or "dest:"+dest)
     std::unordered_map<std::string, FrameNotes*> pending_acks;   // ack key -> MESSAGE
     std::unordered_map<std::string, Transaction*> transactions;  // open, by id

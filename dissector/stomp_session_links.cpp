@@ -51,7 +51,11 @@ void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n
   if (is_client_command(f.command)) {
     const HeaderView* r = first_header(f.headers, f.header_count, "receipt");
     if (r) {
-      c.receipts[std::string(r->value)] = n;
+      Connection::PendingReceipt& p = c.receipts[std::string(r->value)];
+      if (!p.first)
+        p.first = n;
+      else
+        p.more.push_back(n);
       n->set(FrameNotes::kReceiptRequested);
     }
   }
@@ -60,9 +64,16 @@ void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n
     if (rid) {
       auto it = c.receipts.find(std::string(rid->value));
       if (it != c.receipts.end()) {
-        FrameNotes* req = it->second;
+        // first in, first out when the id was reused
+        Connection::PendingReceipt& p = it->second;
+        FrameNotes* req = p.first;
+        if (p.more.empty()) {
+          c.receipts.erase(it);
+        } else {
+          p.first = p.more.front();
+          p.more.erase(p.more.begin());
+        }
         link(req, n);
-        c.receipts.erase(it);
         // A SEND the broker refused never becomes a MESSAGE.
         if (req->command == Command::kSend) transit_->answered(req, f.command == Command::kError);
         return;
