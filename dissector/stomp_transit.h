@@ -3,8 +3,30 @@
 // destination, same body bytes, and every application header of the SEND
 // present unchanged on the MESSAGE (that is what tells apart MCollective's
 // direct-addressed copies, identical but for mc_identity). When bodies
-// repeat, first in, first out: per receiving subscription for topics and
-// other fan-out destinations, once overall for queues.
+// repeat, first in, first out: once overall for queues; for topics and other
+// fan-out destinations per receiving subscription and producing connection,
+// because a broker keeps each producer's order, not one global order (with
+// several producers, a subscriber may get an earlier SEND of one after a
+// later SEND of another).
+//
+// Fan-out: each subscriber has a position in the SENDs of a key: everything
+// up to it is settled (received, or passed over for good), plus the SENDs
+// beyond it that it already received out of capture order. A MESSAGE takes
+// the oldest unsettled SEND that carries its headers. Receiving a SEND of
+// producer P settles the earlier unsettled SENDs of P for that subscriber
+// (P's order: they will never come). Bounded: a subscriber keeps at most
+// kMaxGaps unsettled SENDs behind its latest delivery (other producers'
+// messages in flight; the oldest are written off beyond that: sent before
+// it subscribed, filtered by a selector...) and kMaxAhead out-of-order
+// ones, and a MESSAGE examines at most kMaxGaps + kMaxCandidates SENDs.
+//
+// Temporary destinations are private to their connection: "/temp-queue/X"
+// of one connection is not that of another. RabbitMQ delivers replies to
+// "/reply-queue/X" as "/queue/X"; ActiveMQ rewrites a request's reply-to
+// "/temp-queue/X" to "/remote-temp-queue/ID:..." for the responder and
+// delivers the replies sent there as "/temp-queue/X" on the requester's
+// connection: the matcher learns that name from the request's delivery
+// (reply-to on the SEND vs on its MESSAGE).
 //
 // Transactions: a SEND with a transaction header is held back until its
 // COMMIT, because that is when the broker releases it; it then joins the
@@ -16,6 +38,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -38,8 +61,11 @@ class TransitMatcher {
   // on the SEND through the tracker.
   void on_message(FrameNotes* msg, const ObservedFrame& f, Tracker* tracker);
 
-  // "/reply-queue/X" is delivered as "/queue/X" (RabbitMQ): one name.
-  static std::string normalise_destination(std::string_view d);
+  // The name a destination is matched by: "/reply-queue/X" is delivered as
+  // "/queue/X" (RabbitMQ); temporary destinations ("/temp-queue/",
+  // "/temp-topic/") are scoped to connection conn; an ActiveMQ
+  // "/remote-temp-queue/ID:..." whose owner was learnt is that owner's.
+  std::string normalise_destination(uint64_t conn, std::string_view d) const;
   // Queues deliver each message once; topics and exchanges fan out.
   static bool point_to_point(std::string_view normalised);
 
@@ -54,7 +80,10 @@ class TransitMatcher {
     bool delivered;      // point-to-point: consumed by a delivery
     bool refused;        // answered by an ERROR: never delivered
     uint32_t next_same;  // next SEND with the same key, or kNone
+    uint32_t producer;   // its connection, interned (fan-out: FIFO per producer)
   };
+  // one per SEND of the capture
+  static_assert(sizeof(Sent) <= 32, "keep the per-SEND state at 32 bytes");
   struct Queue {
     uint32_t head;  // oldest SEND still worth looking at (point-to-point: undelivered)
     uint32_t tail;  // newest SEND
@@ -74,19 +103,52 @@ class TransitMatcher {
     bool operator==(const HeaderDigest& o) const { return name == o.name && value == o.value; }
   };
   static constexpr uint32_t kNone = UINT32_MAX;
+  // A subscriber's position in the SENDs of one key (fan-out).
+  struct CursorKey {
+    Key key;
+    uint64_t conn;  // the subscriber's connection
+    uint64_t sub;   // digest of its subscription header
+    bool operator==(const CursorKey& o) const {
+      return key == o.key && conn == o.conn && sub == o.sub;
+    }
+  };
+  struct CursorKeyHash {
+    size_t operator()(const CursorKey& k) const {
+      return KeyHash()(k.key) ^ (k.conn * 0xc2b2ae3d27d4eb4full) ^ (k.sub * 0x165667b19e3779f9ull);
+    }
+  };
+  struct Cursor {
+    uint32_t base = kNone;  // SENDs of the chain up to this one are settled (kNone: none yet)
+    // settled SENDs after base, ascending (most subscribers never need it)
+    std::unique_ptr<std::vector<uint32_t>> ahead;
+  };
   struct Held {
     uint32_t index;  // into sent_
     Key key;
   };
   // appends sent_[index] to the candidates of its key
   void enqueue(const Key& key, uint32_t index);
+  // The SEND a MESSAGE delivers, or kNone; carried(s) says whether the
+  // MESSAGE has s's application headers.
+  template <typename Carried>
+  uint32_t take_point_to_point(Queue& q, double t, const Carried& carried);
+  template <typename Carried>
+  uint32_t take_fan_out(const Queue& q, Cursor& c, double t, const Carried& carried);
+  // Learns where replies to a temporary destination of the SEND's
+  // connection are sent to, from the reply-to its delivery carries.
+  void learn_reply_to(uint32_t send, const ObservedFrame& msg);
 
   std::unordered_map<std::string, uint32_t> destinations_;
   std::deque<Sent> sent_;
   std::deque<HeaderDigest> app_;
   std::unordered_map<Key, Queue, KeyHash> queues_;
-  // fan-out destinations: per (key, subscriber), the last SEND it received
-  std::unordered_map<std::string, uint32_t> cursors_;
+  // fan-out destinations: per (key, subscriber), what it received
+  std::unordered_map<CursorKey, Cursor, CursorKeyHash> cursors_;
+  std::unordered_map<uint64_t, uint32_t> producers_;  // connection -> Sent::producer
+  // SENDs whose reply-to is a temporary destination -> its scoped name
+  std::unordered_map<uint32_t, std::string> temp_reply_to_;
+  // "/remote-temp-queue/ID:..." (as the responder got it) -> scoped name
+  std::unordered_map<std::string, std::string> remote_temp_;
   // SENDs of open transactions, by connection and transaction id
   std::unordered_map<std::string, std::vector<Held>> held_;
   // SENDs awaiting their RECEIPT or ERROR -> index into sent_

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -689,4 +691,153 @@ TEST(StompTracker, ConnectionEndKnowsTheLastItemAndEachSidesLastActivity) {
   ASSERT_TRUE(s.t.connection_end(1, &e));
   EXPECT_TRUE(e.session_closed);
   EXPECT_FALSE(s.t.connection_end(99, &e));
+}
+
+// ---- reused receipt ids, fan-out order per producer, temporary queues ---------
+
+TEST(StompLinks, ReusedReceiptIdsPairFirstInFirstOut) {
+  // a client may reuse a receipt id before the first RECEIPT came back (seen
+  // from python3-stomp: two ACKs with receipt:r-a-2 in one segment); the
+  // broker answers frames in order
+  Session s;
+  s.connect(1, "1.2");
+  const auto* a = s.frame(1, kClient, Command::kSend, {{"destination", "/queue/q"}, {"receipt", "r"}}, "1");
+  const auto* b = s.frame(1, kClient, Command::kSend, {{"destination", "/queue/q"}, {"receipt", "r"}}, "2");
+  const auto* c = s.frame(1, kClient, Command::kSubscribe,
+                          {{"destination", "/queue/q"}, {"id", "0"}, {"receipt", "r"}});
+  const auto* ra = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r"}});
+  const auto* rb = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r"}});
+  const auto* rc = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r"}});
+  EXPECT_EQ(ra->response_to().ref, a->self);
+  EXPECT_EQ(rb->response_to().ref, b->self);
+  EXPECT_EQ(rc->response_to().ref, c->self);
+  EXPECT_EQ(a->response_in().ref, ra->self);
+  EXPECT_EQ(b->response_in().ref, rb->self);
+  EXPECT_EQ(c->response_in().ref, rc->self);
+  EXPECT_FALSE(rb->misuse());
+  EXPECT_FALSE(rc->misuse());
+  // one more RECEIPT with that id answers nothing
+  const auto* extra = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r"}});
+  EXPECT_FALSE(extra->response_to().ref.valid());
+  EXPECT_TRUE(extra->misuse());
+  // and the id can be used again afterwards
+  const auto* d = s.frame(1, kClient, Command::kSend, {{"destination", "/queue/q"}, {"receipt", "r"}}, "3");
+  const auto* rd = s.frame(1, kServer, Command::kReceipt, {{"receipt-id", "r"}});
+  EXPECT_EQ(rd->response_to().ref, d->self);
+}
+
+TEST(StompTransit, TopicKeepsEachProducersOrderNotTheCaptures) {
+  // Two producers send identical bodies, told apart by a header only; the
+  // broker keeps each producer's order, but a subscriber may get producer
+  // b's first SEND before producer a's earlier one.
+  Session s;
+  auto send = [&](uint64_t conn, const char* p) {
+    return s.frame(conn, kClient, Command::kSend, {{"destination", "/topic/t"}, {"x-producer", p}}, "same");
+  };
+  auto msg = [&](uint64_t conn, const char* p) {
+    return s.frame(conn, kServer, Command::kMessage,
+                   {{"destination", "/topic/t"}, {"subscription", "s"}, {"x-producer", p}}, "same");
+  };
+  const auto* a1 = send(1, "a");
+  const auto* b1 = send(3, "b");
+  const auto* a2 = send(1, "a");
+  const auto* b2 = send(3, "b");
+  // subscriber on connection 2: b1 a1 b2 a2; on connection 4: a1 a2 b1 b2
+  EXPECT_EQ(msg(2, "b")->sent_in().ref, b1->self);
+  EXPECT_EQ(msg(4, "a")->sent_in().ref, a1->self);
+  EXPECT_EQ(msg(2, "a")->sent_in().ref, a1->self);
+  EXPECT_EQ(msg(4, "a")->sent_in().ref, a2->self);
+  EXPECT_EQ(msg(2, "b")->sent_in().ref, b2->self);
+  EXPECT_EQ(msg(4, "b")->sent_in().ref, b1->self);
+  EXPECT_EQ(msg(2, "a")->sent_in().ref, a2->self);
+  EXPECT_EQ(msg(4, "b")->sent_in().ref, b2->self);
+  for (const auto* x : {a1, a2, b1, b2}) EXPECT_EQ(x->delivery_count, 2u);
+  // nothing left: one more copy links to nothing
+  EXPECT_FALSE(msg(2, "a")->sent_in().ref.valid());
+}
+
+TEST(StompTransit, IdenticalSendsOfSeveralProducersAllLinkedOncePerSubscriber) {
+  Session s;
+  std::vector<const stomp::FrameNotes*> sends, msgs;
+  std::map<uint32_t, uint64_t> conn_of;  // MESSAGE frame -> subscriber connection
+  auto msg = [&](uint64_t conn) {
+    msgs.push_back(s.frame(conn, kServer, Command::kMessage,
+                           {{"destination", "/topic/same"}, {"subscription", "x"}}, "body"));
+    conn_of[msgs.back()->self.num] = conn;
+  };
+  for (int round = 0; round < 20; round++) {
+    for (uint64_t p : {1, 3, 5})
+      sends.push_back(s.frame(p, kClient, Command::kSend, {{"destination", "/topic/same"}}, "body"));
+    // subscriber 2 keeps up, subscriber 4 lags two rounds behind
+    for (int k = 0; k < 3; k++) msg(2);
+    if (round >= 2)
+      for (int k = 0; k < 3; k++) msg(4);
+  }
+  for (int k = 0; k < 6; k++) msg(4);
+  for (const auto* m : msgs) {
+    ASSERT_TRUE(m->sent_in().ref.valid());
+    EXPECT_TRUE(m->sent_in().ref < m->self);
+  }
+  for (const auto* x : sends) {
+    ASSERT_EQ(x->delivery_count, 2u);
+    // once to each subscriber
+    std::set<uint64_t> to{conn_of[s.t.delivery(x, 0).ref.num], conn_of[s.t.delivery(x, 1).ref.num]};
+    EXPECT_EQ(to, (std::set<uint64_t>{2, 4}));
+  }
+}
+
+TEST(StompTransit, TopicSubscriberPassesOverWhatItNeverGets) {
+  // A selector lets a subscriber see every third SEND of producer 1 only,
+  // and none of producer 3's (same destination and body): what it never
+  // gets must not keep it from finding what it gets, however long it runs.
+  Session s;
+  std::vector<const stomp::FrameNotes*> p1;
+  std::vector<std::string> n(3000);
+  for (int i = 0; i < 3000; i++) {
+    n[i] = std::to_string(i);
+    p1.push_back(s.frame(1, kClient, Command::kSend, {{"destination", "/topic/sel"}, {"n", n[i]}}, "b"));
+    s.frame(3, kClient, Command::kSend, {{"destination", "/topic/sel"}, {"n", "other"}}, "b");
+    if (i % 3 == 2) {
+      const auto* m = s.frame(2, kServer, Command::kMessage,
+                              {{"destination", "/topic/sel"}, {"subscription", "s"}, {"n", n[i]}}, "b");
+      ASSERT_EQ(m->sent_in().ref, p1[i]->self) << i;
+    }
+  }
+}
+
+TEST(StompTransit, ActiveMqTempQueueRepliesReachTheirRequester) {
+  // ActiveMQ: the requester's reply-to /temp-queue/replies reaches the
+  // responder as /remote-temp-queue/ID:<connection>:<n>; replies sent there
+  // are delivered to the requester as /temp-queue/replies. Two requesters
+  // use the same name: each has its own temporary queue.
+  Session s;
+  s.frame(1, kClient, Command::kSubscribe, {{"destination", "/temp-queue/replies"}, {"id", "rep"}});
+  s.frame(3, kClient, Command::kSubscribe, {{"destination", "/temp-queue/replies"}, {"id", "rep"}});
+  const auto* q1 = s.frame(1, kClient, Command::kSend,
+                           {{"destination", "/queue/rpc"}, {"reply-to", "/temp-queue/replies"}}, "request");
+  const auto* q3 = s.frame(3, kClient, Command::kSend,
+                           {{"destination", "/queue/rpc"}, {"reply-to", "/temp-queue/replies"}}, "request");
+  const auto* m1 = s.frame(2, kServer, Command::kMessage,
+                           {{"destination", "/queue/rpc"}, {"reply-to", "/remote-temp-queue/ID:h-1:7:1"}}, "request");
+  const auto* m3 = s.frame(2, kServer, Command::kMessage,
+                           {{"destination", "/queue/rpc"}, {"reply-to", "/remote-temp-queue/ID:h-1:8:1"}}, "request");
+  EXPECT_EQ(m1->sent_in().ref, q1->self);
+  EXPECT_EQ(m3->sent_in().ref, q3->self);
+  // identical replies: only the temporary queue tells them apart
+  const auto* to3 = s.frame(2, kClient, Command::kSend, {{"destination", "/remote-temp-queue/ID:h-1:8:1"}}, "reply");
+  const auto* to1 = s.frame(2, kClient, Command::kSend, {{"destination", "/remote-temp-queue/ID:h-1:7:1"}}, "reply");
+  const auto* at1 = s.frame(1, kServer, Command::kMessage,
+                            {{"destination", "/temp-queue/replies"}, {"subscription", "rep"}}, "reply");
+  const auto* at3 = s.frame(3, kServer, Command::kMessage,
+                            {{"destination", "/temp-queue/replies"}, {"subscription", "rep"}}, "reply");
+  EXPECT_EQ(at1->sent_in().ref, to1->self);
+  EXPECT_EQ(at3->sent_in().ref, to3->self);
+  // a temporary queue is its connection's own: connection 4's is another one
+  s.frame(4, kClient, Command::kSend, {{"destination", "/temp-queue/replies"}}, "mine");
+  const auto* other = s.frame(1, kServer, Command::kMessage, {{"destination", "/temp-queue/replies"}}, "mine");
+  EXPECT_FALSE(other->sent_in().ref.valid());
+  // an unknown remote temporary queue is just a name
+  const auto* unknown = s.frame(2, kClient, Command::kSend, {{"destination", "/remote-temp-queue/ID:x:1"}}, "r");
+  const auto* got = s.frame(5, kServer, Command::kMessage, {{"destination", "/remote-temp-queue/ID:x:1"}}, "r");
+  EXPECT_EQ(got->sent_in().ref, unknown->self);
 }
