@@ -338,6 +338,19 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits,
     pos = line_end + 1;
   }
   s.headers_end = pos;
+  // Stop for more bytes inside the body; the next call resumes there with
+  // what the header section said.
+  auto suspend_body = [&]() -> ScanResume& {
+    out.stage = ScanResume::Stage::kBody;
+    out.scanned = len;
+    out.line = s.headers_end;
+    out.blank_len = blank_len;
+    out.header_count = s.header_count;
+    out.flags = s.flags;
+    out.have_cl = have_cl;
+    out.content_length = s.content_length;
+    return out;
+  };
 
   if (blank_len == 0) {  // at_end inside the header section
     s.flags |= kFlagTruncated;
@@ -372,18 +385,10 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits,
         return s;
       }
       if (!at_end) {
-        out.stage = ScanResume::Stage::kBody;
-        out.scanned = len;
-        out.line = s.headers_end;
-        out.blank_len = blank_len;
-        out.header_count = s.header_count;
-        out.flags = s.flags;
-        out.have_cl = have_cl;
-        out.content_length = s.content_length;
         // a NUL whose following frame start was cut by the end of the
         // buffer is looked at again; the NUL-delimited search (should the
         // body turn out not to end at content-length) starts afresh
-        out.overrun_from = recheck != SIZE_MAX ? recheck : len;
+        suspend_body().overrun_from = recheck != SIZE_MAX ? recheck : len;
         return need_more(need);
       }
       s.flags |= kFlagTruncated;
@@ -456,14 +461,7 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits,
     return s;
   }
   if (!at_end) {
-    out.stage = ScanResume::Stage::kBody;
-    out.scanned = len;
-    out.line = s.headers_end;
-    out.blank_len = blank_len;
-    out.header_count = s.header_count;
-    out.flags = s.flags;
-    out.have_cl = have_cl;
-    out.content_length = s.content_length;
+    suspend_body();
     out.nul_from = end;
     out.lf_from = end;
     out.lfs[0] = lfs[0];
@@ -474,6 +472,16 @@ Scan scan(const uint8_t* buf, size_t len, bool at_end, const ScanLimits& limits,
   s.body_len = avail;
   s.length = len;
   return s;
+}
+
+bool same_scan(const Scan& a, const Scan& b) {
+  return a.status == b.status && a.length == b.length && a.need == b.need &&
+         a.junk_reason == b.junk_reason && a.eol_count == b.eol_count && a.command == b.command &&
+         a.command_len == b.command_len && a.headers_off == b.headers_off &&
+         a.headers_end == b.headers_end && a.body_off == b.body_off && a.body_len == b.body_len &&
+         a.has_nul == b.has_nul && a.trailer_len == b.trailer_len &&
+         a.header_count == b.header_count && a.content_length == b.content_length &&
+         a.flags == b.flags;
 }
 
 bool HeaderCursor::next(HeaderLine* out) {

@@ -121,6 +121,10 @@ struct ScanResume {
 Scan scan(const uint8_t* buf, size_t len, bool at_end,
           const ScanLimits& limits = ScanLimits(), ScanResume* resume = nullptr);
 
+// Whether two scan results say the same (every field that describes the
+// item; used to check that a resumed scan decides as a fresh one).
+bool same_scan(const Scan& a, const Scan& b);
+
 // One header line of a scanned frame, as offsets into the same buffer.
 struct HeaderLine {
   size_t line_off = 0, line_len = 0;    // without the EOL

@@ -125,16 +125,6 @@ void show_part(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset
   }
 }
 
-bool same_scan(const stomp::Scan& a, const stomp::Scan& b) {
-  return a.status == b.status && a.length == b.length && a.need == b.need &&
-         a.junk_reason == b.junk_reason && a.eol_count == b.eol_count && a.command == b.command &&
-         a.command_len == b.command_len && a.headers_off == b.headers_off &&
-         a.headers_end == b.headers_end && a.body_off == b.body_off && a.body_len == b.body_len &&
-         a.has_nul == b.has_nul && a.trailer_len == b.trailer_len &&
-         a.header_count == b.header_count && a.content_length == b.content_length &&
-         a.flags == b.flags;
-}
-
 // Scans the items of a collected buffer (first pass): bytes [0, prev_len)
 // came from earlier packets, the rest from this packet. Scanning stops after
 // the first item that ends in this packet's bytes: the rest of the packet is
@@ -181,7 +171,7 @@ size_t scan_collected(const guint8* buf, size_t len, size_t prev_len, stomp::Sca
   *items = nullptr;
   for (guint32 i = 0; i < n; i++) {
     const size_t at = out[i].offset;
-    if (!same_scan(stomp::scan(buf + at, pos - at, false, limits), out[i].scan)) {
+    if (!stomp::same_scan(stomp::scan(buf + at, pos - at, false, limits), out[i].scan)) {
       *items = static_cast<const CollectedItem*>(
           wmem_memdup(wmem_file_scope(), out, n * sizeof(CollectedItem)));
       break;

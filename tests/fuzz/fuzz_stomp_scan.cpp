@@ -46,16 +46,6 @@ void walk(const uint8_t* data, size_t size, bool at_end, const stomp::ScanLimits
   }
 }
 
-bool same(const stomp::Scan& a, const stomp::Scan& b) {
-  return a.status == b.status && a.length == b.length && a.need == b.need &&
-         a.junk_reason == b.junk_reason && a.eol_count == b.eol_count && a.command == b.command &&
-         a.command_len == b.command_len && a.headers_off == b.headers_off &&
-         a.headers_end == b.headers_end && a.body_off == b.body_off && a.body_len == b.body_len &&
-         a.has_nul == b.has_nul && a.trailer_len == b.trailer_len &&
-         a.header_count == b.header_count && a.content_length == b.content_length &&
-         a.flags == b.flags;
-}
-
 // The item at the start of data arriving in growing chunks (sizes picked by
 // the input), scanned with ScanResume as the dissector's collector does:
 // whenever the resumed scan decides, a fresh scan of the same bytes must
@@ -69,7 +59,7 @@ void resumed(const uint8_t* data, size_t size, const stomp::ScanLimits& lim) {
     step = 1 + (data[n - 1] % 97);
     const stomp::Scan a = stomp::scan(data, n, false, lim, &r);
     if (a.status == stomp::ScanStatus::kNeedMore) continue;
-    check(same(a, stomp::scan(data, n, false, lim)));
+    check(stomp::same_scan(a, stomp::scan(data, n, false, lim)));
     return;
   }
 }
