@@ -11,34 +11,17 @@ by tests/integration/test_hostile.py.
 """
 import gzip
 import os
-import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tcp_pcap import HEADER, packet, record  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MSS = 1448
 NUL = b"\0"
 
 
-# ---- pcap writing --------------------------------------------------------------
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def packet(src_port, dst_port, seq, ack, flags, payload):
-    src = dst = bytes([127, 0, 0, 1])
-    tcp = struct.pack("!HHIIBBHHH", src_port, dst_port, seq, ack, 5 << 4, flags, 65535, 0, 0)
-    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
-    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp + payload)) + tcp[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 0, 0x4000, 64, 6, 0, src, dst)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    eth = b"\0" * 12 + b"\x08\x00"
-    return eth + ip + tcp + payload
-
+# ---- pcap writing: test-captures/lib/tcp_pcap.py ----------------------------
 
 class Capture:
     """One TCP connection; `parent` shares its file and clock (several
@@ -58,8 +41,7 @@ class Capture:
         if self.parent:
             return self.parent._add(frame, dt)
         self.t += dt
-        sec, usec = int(self.t), int(round((self.t - int(self.t)) * 1e6))
-        self.records.append(struct.pack("<IIII", sec, usec, len(frame), len(frame)) + frame)
+        self.records.append(record(self.t, frame))
 
     def client(self, data, mss=MSS, dt=0.001):
         self._last_client = data
@@ -84,8 +66,7 @@ class Capture:
         self._add(packet(self.sport, self.cport, self.sseq, self.cseq + 1, 0x11, b""))
 
     def write(self, name, gz=False):
-        header = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1)
-        data = header + b"".join(self.records)
+        data = HEADER + b"".join(self.records)
         path = os.path.join(HERE, name)
         if gz:
             with gzip.open(path, "wb", compresslevel=9) as f:

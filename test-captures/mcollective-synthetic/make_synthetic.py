@@ -16,30 +16,14 @@ import json
 import os
 import re
 import struct
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from tcp_pcap import packet, record  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLES = os.path.join(HERE, "..", "mcollective-samples")
 T0 = 1700000000.0
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
-def packet(sport, dport, seq, ack, flags, payload):
-    src = dst = bytes([127, 0, 0, 1])
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0)
-    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
-    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp + payload)) + tcp[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 0, 0x4000, 64, 6, 0,
-                     src, dst)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return b"\0" * 12 + b"\x08\x00" + ip + tcp + payload
 
 
 class Capture:
@@ -56,8 +40,7 @@ class Capture:
 
     def _add(self, frame, at=None):
         self.t = at if at is not None else self.t + 0.001
-        sec, usec = int(self.t), int(round((self.t - int(self.t)) * 1e6))
-        self.records.append(struct.pack("<IIII", sec, usec, len(frame), len(frame)) + frame)
+        self.records.append(record(self.t, frame))
         return len(self.records)  # frame number
 
     def client(self, data, at=None):
