@@ -19,18 +19,12 @@ bool broker_header(std::string_view n) {
   return false;
 }
 
-// Candidates examined per MESSAGE: bounds the work on captures where many
-// identical SENDs are never delivered.
+// Bounds on the work per MESSAGE (captures where many identical SENDs are
+// never delivered, or come from many producers): SENDs examined per lane
+// and in all, and lanes (producers) per key.
 constexpr size_t kMaxCandidates = 64;
-// Fan-out: SENDs a subscriber received out of capture order, remembered
-// beyond its position (per key); the oldest unsettled SENDs are written off
-// when there are more.
-constexpr size_t kMaxAhead = 256;
-// Fan-out: SENDs not received yet that a subscriber's later deliveries
-// passed over (other producers' messages still in flight), kept at most.
-constexpr size_t kMaxGaps = 64;
-// SENDs visited per MESSAGE (settled and refused ones included).
-constexpr size_t kMaxVisited = kMaxAhead + 2 * (kMaxGaps + kMaxCandidates);
+constexpr size_t kMaxExamined = 256;
+constexpr size_t kMaxLanes = 64;
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -138,100 +132,88 @@ void TransitMatcher::answered(const FrameNotes* send, bool refused) {
 }
 
 void TransitMatcher::enqueue(const Key& key, uint32_t index) {
+  const uint32_t producer = sent_[index].producer;
   auto q = queues_.find(key);
   if (q == queues_.end()) {
-    queues_.emplace(key, Queue{index, index});
-  } else {
-    sent_[q->second.tail].next_same = index;
-    q->second.tail = index;
-    if (q->second.head == kNone) q->second.head = index;
+    queues_.emplace(key, Queue{Lane{producer, index, index}, nullptr});
+    return;
   }
+  Queue& queue = q->second;
+  const size_t n = queue.lanes();
+  size_t l = 0;
+  while (l < n && queue.lane(l).producer != producer) l++;
+  if (l == n && n < kMaxLanes) {
+    if (!queue.more) queue.more.reset(new std::vector<Lane>());
+    queue.more->push_back(Lane{producer, index, index});
+    return;
+  }
+  Lane& lane = queue.lane(l == n ? n - 1 : l);  // beyond kMaxLanes producers share the last
+  sent_[lane.tail].next = index;
+  lane.tail = index;
+  if (lane.head == kNone) lane.head = index;
+}
+
+void TransitMatcher::Cursor::set(size_t lane, uint32_t i) {
+  if (lane == 0) {
+    first = i;
+    return;
+  }
+  if (!more) more.reset(new std::vector<uint32_t>());
+  if (more->size() < lane) more->resize(lane, kNone);
+  (*more)[lane - 1] = i;
 }
 
 template <typename Carried>
 uint32_t TransitMatcher::take_point_to_point(Queue& q, double t, const Carried& carried) {
-  size_t examined = 0;
-  for (uint32_t i = q.head; i != kNone && examined < kMaxCandidates; i = sent_[i].next_same) {
-    Sent& s = sent_[i];
-    if (s.time > t) break;  // not sent yet when this was delivered
-    if (s.refused || s.delivered) continue;
-    examined++;
-    if (!carried(s)) continue;
-    s.delivered = true;
-    while (q.head != kNone && sent_[q.head].delivered) q.head = sent_[q.head].next_same;
-    return i;
+  // the oldest undelivered SEND of any lane that carries the headers
+  uint32_t best = kNone;
+  size_t best_lane = 0, examined = 0;
+  for (size_t l = 0; l < q.lanes() && examined < kMaxExamined; l++) {
+    size_t here = 0;
+    for (uint32_t i = q.lane(l).head; i != kNone && here < kMaxCandidates && examined < kMaxExamined;
+         i = sent_[i].next) {
+      const Sent& s = sent_[i];
+      if (s.time > t) break;  // not sent yet when this was delivered
+      if (best != kNone && before(best, i)) break;  // no older than what we have
+      if (s.delivered) continue;  // (refused ones are marked delivered)
+      here++, examined++;
+      if (carried(s)) {
+        best = i, best_lane = l;
+        break;
+      }
+    }
   }
-  return kNone;
+  if (best == kNone) return kNone;
+  sent_[best].delivered = true;
+  Lane& lane = q.lane(best_lane);
+  while (lane.head != kNone && sent_[lane.head].delivered) lane.head = sent_[lane.head].next;
+  return best;
 }
 
 template <typename Carried>
 uint32_t TransitMatcher::take_fan_out(const Queue& q, Cursor& c, double t, const Carried& carried) {
-  auto next_of_base = [&] { return c.base == kNone ? q.head : sent_[c.base].next_same; };
-  auto settled = [&](uint32_t i) {
-    return c.ahead && std::binary_search(c.ahead->begin(), c.ahead->end(), i);
-  };
-  auto unremember = [&](uint32_t i) {
-    if (!c.ahead) return false;
-    auto at = std::lower_bound(c.ahead->begin(), c.ahead->end(), i);
-    if (at == c.ahead->end() || *at != i) return false;
-    c.ahead->erase(at);
-    return true;
-  };
-  // moves the position over what is settled (or refused) right after it
-  auto advance = [&] {
-    for (uint32_t n = next_of_base(); n != kNone; n = next_of_base()) {
-      if (!sent_[n].refused && !unremember(n)) break;
-      c.base = n;
-    }
-    if (c.ahead && c.ahead->empty()) c.ahead.reset();
-  };
-  auto settle = [&](uint32_t i) {
-    if (i == next_of_base()) {
-      c.base = i;
-      return;
-    }
-    if (!c.ahead) c.ahead.reset(new std::vector<uint32_t>());
-    c.ahead->insert(std::lower_bound(c.ahead->begin(), c.ahead->end(), i), i);
-  };
-
-  advance();
-  const uint32_t start = next_of_base();
-  uint32_t found = kNone;
-  size_t examined = 0, visited = 0;
-  for (uint32_t i = start; i != kNone && examined < kMaxGaps + kMaxCandidates && visited < kMaxVisited;
-       i = sent_[i].next_same, visited++) {
-    const Sent& s = sent_[i];
-    if (s.time > t) break;  // not sent yet when this was delivered
-    if (s.refused || settled(i)) continue;
-    examined++;
-    if (carried(s)) {
-      found = i;
-      break;
+  // the oldest SEND after the subscriber's position in its lane that carries
+  // the headers: a broker keeps each producer's order
+  uint32_t best = kNone;
+  size_t best_lane = 0, examined = 0;
+  for (size_t l = 0; l < q.lanes() && examined < kMaxExamined; l++) {
+    const uint32_t at = c.at(l);
+    size_t here = 0;
+    for (uint32_t i = at == kNone ? q.lane(l).head : sent_[at].next;
+         i != kNone && here < kMaxCandidates && examined < kMaxExamined; i = sent_[i].next) {
+      const Sent& s = sent_[i];
+      if (s.time > t) break;
+      if (best != kNone && before(best, i)) break;
+      if (s.refused) continue;
+      here++, examined++;
+      if (carried(s)) {
+        best = i, best_lane = l;
+        break;
+      }
     }
   }
-  if (found == kNone) return kNone;
-  // The broker keeps each producer's order: this subscriber will not get
-  // the producer's earlier SENDs any more.
-  const uint32_t producer = sent_[found].producer;
-  for (uint32_t i = start; i != found; i = sent_[i].next_same)
-    if (!sent_[i].refused && sent_[i].producer == producer && !settled(i)) settle(i);
-  settle(found);
-  advance();
-  // SENDs of other producers before this one, not received yet: a broker
-  // reorders only what is in flight, so beyond kMaxGaps the oldest are
-  // written off (sent before the subscription, filtered by a selector...)
-  // instead of being examined again by every later MESSAGE.
-  size_t gaps = 0;
-  if (settled(found))  // (not yet passed by the position)
-    for (uint32_t i = next_of_base(); i != found && i != kNone; i = sent_[i].next_same)
-      if (!sent_[i].refused && !settled(i)) gaps++;
-  // Too much out of order: write off the oldest unsettled SENDs.
-  while ((gaps > kMaxGaps || (c.ahead && c.ahead->size() > kMaxAhead)) && next_of_base() != kNone) {
-    c.base = next_of_base();
-    if (!unremember(c.base) && !sent_[c.base].refused && gaps > 0) gaps--;
-    advance();
-  }
-  return found;
+  if (best != kNone) c.set(best_lane, best);
+  return best;
 }
 
 void TransitMatcher::learn_reply_to(uint32_t send, const ObservedFrame& msg) {
@@ -283,7 +265,15 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker
     // Everything sent with this key has been delivered: forget the key (a
     // later SEND of the same body starts a new chain). On a busy queue
     // this keeps one map entry per message in flight, not per message.
-    if (i != kNone && q.head == kNone) queues_.erase(qi);
+    if (i != kNone) {
+      bool drained = true;
+      for (size_t l = 0; l < q.lanes(); l++) {
+        Lane& lane = q.lane(l);
+        while (lane.head != kNone && sent_[lane.head].delivered) lane.head = sent_[lane.head].next;
+        drained = drained && lane.head == kNone;
+      }
+      if (drained) queues_.erase(qi);
+    }
   } else {
     const HeaderView* sub = first_header(f.headers, f.header_count, "subscription");
     const CursorKey ck{key, f.conn, sub ? digest(sub->value) : 0};

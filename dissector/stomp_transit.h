@@ -9,16 +9,16 @@
 // several producers, a subscriber may get an earlier SEND of one after a
 // later SEND of another).
 //
-// Fan-out: each subscriber has a position in the SENDs of a key: everything
-// up to it is settled (received, or passed over for good), plus the SENDs
-// beyond it that it already received out of capture order. A MESSAGE takes
-// the oldest unsettled SEND that carries its headers. Receiving a SEND of
-// producer P settles the earlier unsettled SENDs of P for that subscriber
-// (P's order: they will never come). Bounded: a subscriber keeps at most
-// kMaxGaps unsettled SENDs behind its latest delivery (other producers'
-// messages in flight; the oldest are written off beyond that: sent before
-// it subscribed, filtered by a selector...) and kMaxAhead out-of-order
-// ones, and a MESSAGE examines at most kMaxGaps + kMaxCandidates SENDs.
+// The SENDs of one key (destination and body) form one lane per producing
+// connection, oldest first. Queues: a MESSAGE takes the oldest undelivered
+// SEND, among the lanes, that carries its headers. Topics: each subscriber
+// has a position in every lane (the last SEND of that producer it got); a
+// MESSAGE takes the oldest SEND after those positions that carries its
+// headers, and moves that lane's position to it. So however many SENDs of
+// other producers are still in flight to the subscriber, the next one of
+// each producer is one step away. Bounded: at most kMaxLanes lanes per key
+// (more producers share the last one), kMaxCandidates SENDs examined per
+// lane and kMaxExamined per MESSAGE.
 //
 // Temporary destinations are private to their connection: "/temp-queue/X"
 // of one connection is not that of another. RabbitMQ delivers replies to
@@ -70,8 +70,8 @@ class TransitMatcher {
   static bool point_to_point(std::string_view normalised);
 
  private:
-  // One SEND. SENDs with the same (destination, body) key form a chain
-  // through next_same, oldest first.
+  // One SEND. SENDs with the same (destination, body) key and producer form
+  // a lane through next, oldest first.
   struct Sent {
     FrameNotes* notes;
     double time;
@@ -79,14 +79,24 @@ class TransitMatcher {
     uint16_t app_count;
     bool delivered;      // point-to-point: consumed by a delivery
     bool refused;        // answered by an ERROR: never delivered
-    uint32_t next_same;  // next SEND with the same key, or kNone
-    uint32_t producer;   // its connection, interned (fan-out: FIFO per producer)
+    uint32_t next;       // next SEND of its lane, or kNone
+    uint32_t producer;   // its connection, interned
   };
   // one per SEND of the capture
   static_assert(sizeof(Sent) <= 32, "keep the per-SEND state at 32 bytes");
-  struct Queue {
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct Lane {
+    uint32_t producer;
     uint32_t head;  // oldest SEND still worth looking at (point-to-point: undelivered)
     uint32_t tail;  // newest SEND
+  };
+  // The lanes of one key: nearly always a single one.
+  struct Queue {
+    Lane first;
+    std::unique_ptr<std::vector<Lane>> more;
+    size_t lanes() const { return 1 + (more ? more->size() : 0); }
+    Lane& lane(size_t i) { return i == 0 ? first : (*more)[i - 1]; }
+    const Lane& lane(size_t i) const { return i == 0 ? first : (*more)[i - 1]; }
   };
   struct Key {
     uint32_t dest;  // interned destination
@@ -102,8 +112,7 @@ class TransitMatcher {
     uint64_t name, value;
     bool operator==(const HeaderDigest& o) const { return name == o.name && value == o.value; }
   };
-  static constexpr uint32_t kNone = UINT32_MAX;
-  // A subscriber's position in the SENDs of one key (fan-out).
+  // A subscriber's positions in the lanes of one key (fan-out).
   struct CursorKey {
     Key key;
     uint64_t conn;  // the subscriber's connection
@@ -118,16 +127,25 @@ class TransitMatcher {
     }
   };
   struct Cursor {
-    uint32_t base = kNone;  // SENDs of the chain up to this one are settled (kNone: none yet)
-    // settled SENDs after base, ascending (most subscribers never need it)
-    std::unique_ptr<std::vector<uint32_t>> ahead;
+    // per lane, the last SEND this subscriber got (kNone: none yet)
+    uint32_t first = kNone;
+    std::unique_ptr<std::vector<uint32_t>> more;
+    uint32_t at(size_t lane) const {
+      if (lane == 0) return first;
+      return more && lane - 1 < more->size() ? (*more)[lane - 1] : kNone;
+    }
+    void set(size_t lane, uint32_t i);
   };
   struct Held {
     uint32_t index;  // into sent_
     Key key;
   };
-  // appends sent_[index] to the candidates of its key
+  // appends sent_[index] to its lane of key
   void enqueue(const Key& key, uint32_t index);
+  // sent_[a] was released to the broker before sent_[b]
+  bool before(uint32_t a, uint32_t b) const {
+    return sent_[a].time < sent_[b].time || (sent_[a].time == sent_[b].time && a < b);
+  }
   // The SEND a MESSAGE delivers, or kNone; carried(s) says whether the
   // MESSAGE has s's application headers.
   template <typename Carried>
@@ -142,7 +160,7 @@ class TransitMatcher {
   std::deque<Sent> sent_;
   std::deque<HeaderDigest> app_;
   std::unordered_map<Key, Queue, KeyHash> queues_;
-  // fan-out destinations: per (key, subscriber), what it received
+  // fan-out destinations: per (key, subscriber), its positions
   std::unordered_map<CursorKey, Cursor, CursorKeyHash> cursors_;
   std::unordered_map<uint64_t, uint32_t> producers_;  // connection -> Sent::producer
   // SENDs whose reply-to is a temporary destination -> its scoped name

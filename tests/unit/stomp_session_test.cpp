@@ -841,3 +841,40 @@ TEST(StompTransit, ActiveMqTempQueueRepliesReachTheirRequester) {
   const auto* got = s.frame(5, kServer, Command::kMessage, {{"destination", "/remote-temp-queue/ID:x:1"}}, "r");
   EXPECT_EQ(got->sent_in().ref, unknown->self);
 }
+
+TEST(StompTransit, TopicSubscriberFarBehindOneProducerStillFindsAnothersNext) {
+  // producer a bursts 1000 SENDs before b's one; the subscriber gets b's
+  // first (told apart by a header), then a's: b's is no deeper for it
+  Session s;
+  std::vector<const stomp::FrameNotes*> a;
+  for (int i = 0; i < 1000; i++)
+    a.push_back(s.frame(1, kClient, Command::kSend, {{"destination", "/topic/burst"}, {"p", "a"}}, "x", 0));
+  const auto* b = s.frame(3, kClient, Command::kSend, {{"destination", "/topic/burst"}, {"p", "b"}}, "x");
+  const auto* mb = s.frame(2, kServer, Command::kMessage, {{"destination", "/topic/burst"}, {"p", "b"}}, "x");
+  EXPECT_EQ(mb->sent_in().ref, b->self);
+  for (int i = 0; i < 1000; i++) {
+    const auto* m = s.frame(2, kServer, Command::kMessage, {{"destination", "/topic/burst"}, {"p", "a"}}, "x", 0);
+    ASSERT_EQ(m->sent_in().ref, a[i]->self) << i;
+  }
+}
+
+TEST(StompTransit, IdenticalSendsOfManyProducersAllLinked) {
+  // more producers than lanes: the last lane is shared, nothing is lost
+  Session s;
+  std::vector<const stomp::FrameNotes*> sends;
+  for (uint64_t p = 100; p < 300; p++)
+    sends.push_back(s.frame(p, kClient, Command::kSend, {{"destination", "/topic/many"}}, "hb"));
+  for (int i = 0; i < 200; i++) {
+    const auto* m = s.frame(2, kServer, Command::kMessage, {{"destination", "/topic/many"}}, "hb");
+    ASSERT_TRUE(m->sent_in().ref.valid()) << i;
+  }
+  for (const auto* x : sends) EXPECT_EQ(x->delivery_count, 1u);
+  // and on a queue
+  sends.clear();
+  for (uint64_t p = 100; p < 300; p++)
+    sends.push_back(s.frame(p, kClient, Command::kSend, {{"destination", "/queue/many"}}, "hb"));
+  for (int i = 0; i < 200; i++) {
+    const auto* m = s.frame(2 + i % 2, kServer, Command::kMessage, {{"destination", "/queue/many"}}, "hb");
+    EXPECT_EQ(m->sent_in().ref, sends[i]->self) << i;  // first in, first out
+  }
+}
