@@ -147,14 +147,16 @@ amq_list="amq-py12-basic.pcap amq-py11-txn-51515.pcap amq-py-errors.pcap amq-py1
   amq-raw-unknown-cmd.pcap
   amq-py12-receipts-1000.pcap amq-py12-unacked.pcap amq-py11-unacked.pcap amq-py10-unacked.pcap
   amq-py-transit.pcap amq-raw12-silent.pcap amq-raw12-silent-hbgrace-61888.pcap amq-raw12-hb-steady.pcap
-  amq-py12-tls-61614.pcap amq-py-txn-transit.pcap amq-raw-bad-frames.pcap amq-py12-tls-hb-61999.pcap"
+  amq-py12-tls-61614.pcap amq-py-txn-transit.pcap amq-raw-bad-frames.pcap amq-py12-tls-hb-61999.pcap
+  amq-py-fanout-same.pcap amq-py-fanout-fifo.pcap amq-py-temp-reqrep.pcap"
 rmq_list="rmq-py12-basic.pcap rmq-py-errors-12345.pcap rmq-py12-large-200k.pcap rmq-py11-1000-frames.pcap
   rmq-py-escapes.pcap rmq-multi-topic.pcap rmq-rb10.pcap rmq-rb11-txn-12345.pcap rmq-rb12-escapes.pcap
   rmq-rb12-heartbeat.pcap rmq-raw-dribble-12345.pcap rmq-raw12-crlf.pcap rmq-raw-unknown-cmd.pcap
   rmq-py12-receipts-1000.pcap rmq-py12-unacked.pcap rmq-py11-unacked.pcap rmq-py10-unacked.pcap
   rmq-py-transit.pcap rmq-raw12-silent.pcap rmq-raw12-hb-steady.pcap rmq-py12-tls-61614.pcap
   rmq-py11-tls-61999.pcap rmq-stompjs12-ws-15674.pcap rmq-stompjs12-ws-deflate-15674.pcap
-  rmq-py-txn-transit.pcap rmq-raw-bad-frames.pcap rmq-py12-tls-hb-61999.pcap"
+  rmq-py-txn-transit.pcap rmq-raw-bad-frames.pcap rmq-py12-tls-hb-61999.pcap
+  rmq-py-fanout-same.pcap rmq-py-fanout-fifo.pcap"
 any_wanted() { local f; for f in "$@"; do wanted "$f" && return 0; done; return 1; }
 
 # shellcheck disable=SC2086
@@ -208,6 +210,9 @@ if any_wanted $amq_list; then
   capture amq-raw-bad-frames.pcap    stomp "${A[@]}" $STOMP_PORT  $RAW bad-frames  --port $STOMP_PORT "${C[@]}"
   capture amq-py12-tls-hb-61999.pcap stomp "${A[@]}" $TLS_ALT_PORT $PYS tls-heartbeat12 --port $TLS_ALT_PORT \
     "${C[@]}" --tls-ca "$TLS_DIR/cert.pem" --keylog "$WORK/pcap/amq-py12-tls-hb-61999.keys"
+  capture amq-py-fanout-same.pcap    stomp "${A[@]}" $STOMP_PORT  $PYS fanout-same --port $STOMP_PORT "${C[@]}"
+  capture amq-py-fanout-fifo.pcap    stomp "${A[@]}" $STOMP_PORT  $PYS fanout-fifo --port $STOMP_PORT "${C[@]}"
+  capture amq-py-temp-reqrep.pcap    stomp "${A[@]}" $STOMP_PORT  $PYS temp-reqrep --port $STOMP_PORT "${C[@]}"
   amq_stop
 fi
 
@@ -252,6 +257,8 @@ if any_wanted $rmq_list; then
   capture rmq-raw-bad-frames.pcap    stomp "${R[@]}" $STOMP_PORT   $RAW bad-frames --port $STOMP_PORT "${C[@]}"
   capture rmq-py12-tls-hb-61999.pcap stomp "${R[@]}" $TLS_ALT_PORT $PYS tls-heartbeat12 --port $TLS_ALT_PORT \
     "${C[@]}" --tls-ca "$TLS_DIR/cert.pem" --keylog "$WORK/pcap/rmq-py12-tls-hb-61999.keys"
+  capture rmq-py-fanout-same.pcap    stomp "${R[@]}" $STOMP_PORT   $PYS fanout-same --port $STOMP_PORT "${C[@]}"
+  capture rmq-py-fanout-fifo.pcap    stomp "${R[@]}" $STOMP_PORT   $PYS fanout-fifo --port $STOMP_PORT "${C[@]}"
   rmq_stop
 fi
 

@@ -11,6 +11,7 @@ happens, so a capture is never kept with a log that does not match it.
 """
 
 import argparse
+import collections
 import os
 import subprocess
 import sys
@@ -817,6 +818,210 @@ def sc_tls_heartbeat(ctx, version):
                             % (version, tls["tls_version"], tls["tls_cipher"], os.path.basename(ctx.keylog)))
 
 
+def sc_fanout(ctx, tagged):
+    """Several producers on their own connections send to one topic at the
+    same time, identical bodies; 3 subscribers. tagged=False: the SENDs are
+    identical in every byte (nothing tells them or their producers apart);
+    tagged=True: bodies cycle through 3 values shared by all producers and
+    each producer names itself in an x-producer header (repeated on all of
+    its SENDs), so each subscriber's MESSAGEs of one producer are that
+    producer's SENDs in order (brokers keep each producer's order)."""
+    kind = "fifo" if tagged else "same"
+    topic = "/topic/%s-fanout-%s-%s" % (ctx.broker, kind, ctx.run_tag)
+    n = int(os.environ.get("FANOUT_N", "100"))
+    subscribers = []
+    for i, version in enumerate(("1.2", "1.1", "1.0")):
+        c, rec = ctx.conn(version, "subscriber-%d" % (i + 1))
+        ctx.connect(c, rec, version)
+        sid = "sub-%d" % (i + 1)
+        c.subscribe(topic, id=sid, ack="auto", headers={"receipt": "r-" + sid})
+        rec.wait_receipt("r-" + sid)
+        subscribers.append((c, rec, sid))
+    producers = []
+    for i, version in enumerate(("1.2", "1.1", "1.0", "1.2")):
+        c, rec = ctx.conn(version, "producer-%d" % (i + 1))
+        ctx.connect(c, rec, version)
+        producers.append((c, rec))
+    bodies = [b"tick", b"tock", b"tack"] if tagged else [b"the same body from every producer"]
+    errors = []
+    start = threading.Barrier(len(producers))
+
+    def produce(c, rec):
+        try:
+            start.wait(10)
+            for j in range(n):
+                headers = {"x-producer": rec.label} if tagged else {}
+                c.send(topic, bodies[j % len(bodies)], headers=headers)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=produce, args=p) for p in producers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    want = n * len(producers)
+    for _, rec, _ in subscribers:
+        rec.wait_count("MESSAGE", want, timeout=120)
+    time.sleep(0.5)
+    for _, rec, _ in subscribers:
+        if rec.count("MESSAGE") != want:
+            raise RuntimeError("%s: %d MESSAGEs, want %d" % (rec.label, rec.count("MESSAGE"), want))
+    for c, rec, _ in subscribers:
+        ctx.disconnect(c, rec, "r-disc")
+    for c, rec in producers:
+        ctx.disconnect(c, rec, "r-disc")
+    # ground truth from the clients' records
+    sends = {}  # producer label -> [index in its sent list of each SEND, in order]
+    for _, rec in producers:
+        sends[rec.label] = [i for i, f in enumerate(rec.sent) if f["command"] == "SEND"]
+        if len(sends[rec.label]) != n:
+            raise RuntimeError("%s: %d SENDs" % (rec.label, len(sends[rec.label])))
+    port_of = {rec.label: rec.client_port for _, rec in producers}
+    sent_of = {rec.label: rec.sent for _, rec in producers}
+    out = {"destination": topic, "sends_per_producer": n,
+           "producers": [{"client_port": rec.client_port, "label": rec.label} for _, rec in producers],
+           "subscribers": [{"client_port": rec.client_port, "subscription": sid, "messages": rec.count("MESSAGE")}
+                           for _, rec, sid in subscribers]}
+    interleaved = 0
+    if tagged:
+        deliveries = []
+        for _, rec, sid in subscribers:
+            nth = collections.Counter()
+            last = None
+            for ri, f in enumerate(rec.received):
+                if f["command"] != "MESSAGE":
+                    continue
+                p = f["headers"]["x-producer"]
+                send_index = sends[p][nth[p]]
+                nth[p] += 1
+                # the body cycle of that producer must go on where it left off
+                if f["body_sha1"] != sent_of[p][send_index]["body_sha1"]:
+                    raise RuntimeError("%s: MESSAGE %d of %s out of that producer's order" % (rec.label, ri, p))
+                if last is not None and p != last:
+                    interleaved += 1
+                last = p
+                deliveries.append({"subscriber_port": rec.client_port, "received_index": ri,
+                                   "producer_port": port_of[p], "send_sent_index": send_index})
+        out["deliveries"] = deliveries
+    out["producer_switches"] = interleaved
+    ctx.extra["fanout"] = out
+    if tagged:
+        what = ("bodies cycle through 'tick', 'tock', 'tack' (the same for every producer) and every SEND of a "
+                "producer carries the same x-producer header (its label), so nothing tells apart the SENDs of one "
+                "producer but their order. Each subscriber checked that the bodies it got from each producer come "
+                "in that producer's order; 'fanout.deliveries' lists, per MESSAGE, the subscriber, its index in "
+                "the subscriber's received list, and the producer's SEND (its index in the producer's sent list): "
+                "the k-th MESSAGE a subscriber got from a producer is that producer's k-th SEND.")
+    else:
+        what = ("every SEND is the same bytes: destination, content-length and the body 'the same body from every "
+                "producer', no other header, so a client cannot tell which SEND a MESSAGE is; 'fanout' gives per "
+                "subscriber the number of MESSAGEs (all of them).")
+    return dict(stomp_version="mixed",
+                description="Broker transit on a topic with several producers at once, 7 connections: subscriber-1 "
+                            "(STOMP 1.2), -2 (1.1) and -3 (1.0) SUBSCRIBE (ack:auto, receipt) to %s; then "
+                            "producer-1 (1.2), -2 (1.1), -3 (1.0) and -4 (1.2), each on its own connection and "
+                            "thread, started together, send %d SENDs each to the topic as fast as they can; %s "
+                            "Every subscriber gets all %d SENDs. All connections DISCONNECT with receipts."
+                            % (topic, n, what, n * len(producers)))
+
+
+def sc_temp_reqrep(ctx):
+    """Request/reply through temporary queues (ActiveMQ): two requesters use
+    the same name /temp-queue/replies; ActiveMQ hands the responder
+    reply-to:/remote-temp-queue/ID:... and delivers the replies as
+    /temp-queue/replies. correlation-id tells which reply answers which
+    request. The responder sends all replies with the same receipt id."""
+    tq = "/temp-queue/replies"
+    q = "/queue/%s-rpc-%s" % (ctx.broker, ctx.run_tag)
+    srv, srec = ctx.conn("1.1", "responder")
+    ctx.connect(srv, srec, "1.1")
+    srv.subscribe(q, id="srv", ack="auto", headers={"receipt": "r-srv"})
+    srec.wait_receipt("r-srv")
+    requesters = []
+    for label, version in (("requester-a", "1.2"), ("requester-b", "1.0")):
+        c, rec = ctx.conn(version, label)
+        ctx.connect(c, rec, version)
+        c.subscribe(tq, id="replies", ack="auto", headers={"receipt": "r-replies"})
+        rec.wait_receipt("r-replies")
+        requesters.append((c, rec))
+    n = 10
+    errors = []
+
+    def ask(c, rec):
+        try:
+            for i in range(n):
+                c.send(q, b"request", headers={"reply-to": tq, "correlation-id": "%s-%d" % (rec.label, i)})
+                time.sleep(0.002)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=ask, args=r) for r in requesters]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    srec.wait_count("MESSAGE", 2 * n)
+    requests = messages(srec)
+    if len(requests) != 2 * n:
+        raise RuntimeError("responder: %d requests" % len(requests))
+    # all replies at once, every one asking for receipt r-reply: the broker's
+    # RECEIPTs answer them in order
+    for m in requests:
+        rt = m["headers"]["reply-to"]
+        if not rt.startswith("/remote-temp-queue/"):
+            raise RuntimeError("reply-to as delivered: %r" % rt)
+        srv.send(rt, b"reply", headers={"correlation-id": m["headers"]["correlation-id"], "receipt": "r-reply"})
+    srec.wait_for(lambda: sum(1 for f in srec.received if f["command"] == "RECEIPT"
+                              and f["headers"].get("receipt-id") == "r-reply") == 2 * n, 30, "RECEIPTs r-reply")
+    for _, rec in requesters:
+        rec.wait_count("MESSAGE", n)
+    time.sleep(0.3)
+    for c, rec in requesters:
+        ctx.disconnect(c, rec, "r-disc")
+    ctx.disconnect(srv, srec, "r-disc")
+    # ground truth: correlation ids as the clients wrote and read them
+    req_sent, rep_recv = {}, {}
+    for _, rec in requesters:
+        for i, f in enumerate(rec.sent):
+            if f["command"] == "SEND":
+                req_sent[f["headers"]["correlation-id"]] = (rec.client_port, i)
+        for i, f in enumerate(rec.received):
+            if f["command"] == "MESSAGE":
+                if f["headers"]["destination"] != tq:
+                    raise RuntimeError("reply delivered to %r" % f["headers"]["destination"])
+                rep_recv[f["headers"]["correlation-id"]] = (rec.client_port, i)
+    req_recv = {f["headers"]["correlation-id"]: i for i, f in enumerate(srec.received) if f["command"] == "MESSAGE"}
+    rep_sent = {f["headers"]["correlation-id"]: i for i, f in enumerate(srec.sent) if f["command"] == "SEND"}
+    if not (set(req_sent) == set(rep_recv) == set(req_recv) == set(rep_sent)) or len(req_sent) != 2 * n:
+        raise RuntimeError("correlation ids do not add up")
+    exchanges = []
+    for cid in sorted(req_sent):
+        exchanges.append({"correlation_id": cid, "requester_port": req_sent[cid][0],
+                          "request_sent_index": req_sent[cid][1], "responder_port": srec.client_port,
+                          "request_received_index": req_recv[cid], "reply_sent_index": rep_sent[cid],
+                          "reply_received_index": rep_recv[cid][1]})
+    remote = sorted({m["headers"]["reply-to"] for m in requests})
+    ctx.extra["reqrep"] = {"temp_queue": tq, "remote_reply_to": remote, "exchanges": exchanges}
+    return dict(stomp_version="mixed",
+                description="Request/reply through temporary queues, 3 connections: responder (STOMP 1.1) "
+                            "SUBSCRIBEs to %s; requester-a (1.2) and requester-b (1.0) each SUBSCRIBE to %s (the "
+                            "same name: each connection gets its own temporary queue) and send %d requests at the "
+                            "same time (two threads), body 'request', reply-to:%s, correlation-id:<label>-<i>. The "
+                            "responder gets reply-to rewritten by ActiveMQ (%s), waits for all %d requests, then "
+                            "sends every reply at once to the reply-to it got: body 'reply', the request's "
+                            "correlation-id, and the same receipt:r-reply on all %d (RECEIPTs answer them in "
+                            "order). The requesters get the replies as MESSAGEs to %s. All DISCONNECT with receipts. "
+                            "'reqrep.exchanges' lists per correlation id the requester's SEND (index in its sent "
+                            "list), the responder's MESSAGE and reply SEND, and the requester's reply MESSAGE (index "
+                            "in its received list)."
+                            % (q, tq, n, tq, ", ".join(remote), 2 * n, 2 * n, tq))
+
+
 SCENARIOS = {
     "basic12": sc_basic12,
     "txn11": sc_txn11,
@@ -837,6 +1042,9 @@ SCENARIOS = {
     "tls12": lambda ctx: sc_tls(ctx, "1.2"),
     "tls11": lambda ctx: sc_tls(ctx, "1.1"),
     "tls-heartbeat12": lambda ctx: sc_tls_heartbeat(ctx, "1.2"),
+    "fanout-same": lambda ctx: sc_fanout(ctx, False),
+    "fanout-fifo": lambda ctx: sc_fanout(ctx, True),
+    "temp-reqrep": sc_temp_reqrep,
 }
 
 
