@@ -845,5 +845,146 @@ class WebSocketSubprotocol(unittest.TestCase):
                 self.assertEqual(dict(got), {k: v for k, v in M[name]["frames"].items() if v})
 
 
+class FanOutManyProducers(unittest.TestCase):
+    """Several producers on their own connections sending identical bodies
+    to one topic at once, 3 subscribers (fanout scenarios): brokers keep each
+    producer's order, not one order for all."""
+
+    def setUp(self):
+        self.names = {"same": ("amq-py-fanout-same.pcap", "rmq-py-fanout-same.pcap"),
+                      "fifo": ("amq-py-fanout-fifo.pcap", "rmq-py-fanout-fifo.pcap")}
+
+    def check_every_delivery_linked(self, name):
+        fo = M[name]["fanout"]
+        conns = {c["client_port"]: c for c in M[name]["connections"]}
+        frames = frames_of(name)
+        producers = {p["client_port"] for p in fo["producers"]}
+        subscribers = {s["client_port"]: s for s in fo["subscribers"]}
+        port_of_packet = {}
+        send_packets = collections.Counter()   # packet -> SENDs of the producers in it
+        sends = []
+        for port in producers:
+            sent, _ = connection_frames(frames, conns[port])
+            for f in sent:
+                port_of_packet[f["frame"]] = port
+                if f["layer"]["stomp.command"] == "SEND":
+                    sends.append(f)
+                    send_packets[f["frame"]] += 1
+        self.assertEqual(len(sends), fo["sends_per_producer"] * len(producers))
+        msgs_in_packet = collections.Counter()
+        for port, s in subscribers.items():
+            _, received = connection_frames(frames, conns[port])
+            msgs = [f for f in received if f["layer"]["stomp.command"] == "MESSAGE"]
+            # the subscriber counted every SEND of every producer
+            self.assertEqual(len(msgs), s["messages"])
+            self.assertEqual(len(msgs), len(sends))
+            for f in msgs:
+                port_of_packet[f["frame"]] = port
+                msgs_in_packet[f["frame"]] += 1
+                fl = flat(f)
+                self.assertIn("stomp.sent_in", fl, f["frame"])   # none left unlinked
+                s_in = int(first(fl, "stomp.sent_in"))
+                self.assertIn(s_in, send_packets, f["frame"])    # a SEND of a producer...
+                self.assertLess(s_in, f["frame"])                 # ...sent before it
+                self.assertGreaterEqual(float(first(fl, "stomp.transit_time")), 0.0)
+        # every SEND delivered once to each subscriber; per MESSAGE packet as
+        # many links as MESSAGEs in it
+        links_to_packet = collections.Counter()
+        for f in sends:
+            got = [int(x) for x in flat(f).get("stomp.delivered_in", [])]
+            self.assertEqual(sorted(port_of_packet.get(d) for d in got), sorted(subscribers), f["frame"])
+            links_to_packet.update(got)
+        self.assertEqual(links_to_packet, msgs_in_packet)
+
+    def test_identical_sends_of_many_producers_delivered_once_per_subscriber(self):
+        for name in self.names["same"] + self.names["fifo"]:
+            with self.subTest(capture=name):
+                self.check_every_delivery_linked(name)
+
+    def test_same_captures_send_identical_frames(self):
+        # what the producers wrote: nothing tells their SENDs apart
+        for name in self.names["same"]:
+            with self.subTest(capture=name):
+                producers = {p["client_port"] for p in M[name]["fanout"]["producers"]}
+                self.assertEqual(len(producers), 4)
+                kinds = {(tuple(sorted(f["headers"].items())), f["body_sha1"])
+                         for c in M[name]["connections"] if c["client_port"] in producers
+                         for f in c["sent"] if f["command"] == "SEND"}
+                self.assertEqual(len(kinds), 1)
+
+    def test_each_producers_sends_linked_in_its_order(self):
+        for name in self.names["fifo"]:
+            with self.subTest(capture=name):
+                fo = M[name]["fanout"]
+                conns = {c["client_port"]: c for c in M[name]["connections"]}
+                frames = frames_of(name)
+                sent = {p["client_port"]: connection_frames(frames, conns[p["client_port"]])[0]
+                        for p in fo["producers"]}
+                received = {s["client_port"]: connection_frames(frames, conns[s["client_port"]])[1]
+                            for s in fo["subscribers"]}
+                self.assertEqual(len(fo["deliveries"]), len(fo["subscribers"]) * len(fo["producers"])
+                                 * fo["sends_per_producer"])
+                delivered = collections.defaultdict(list)
+                for d in fo["deliveries"]:
+                    msg = received[d["subscriber_port"]][d["received_index"]]
+                    send = sent[d["producer_port"]][d["send_sent_index"]]
+                    self.assertEqual(int(first(flat(msg), "stomp.sent_in")), send["frame"],
+                                     (msg["frame"], msg["index"]))
+                    delivered[(send["frame"], send["index"])].append(msg["frame"])
+                for key, want in delivered.items():
+                    f = next(x for x in frames if (x["frame"], x["index"]) == key)
+                    self.assertEqual(sorted(int(x) for x in flat(f)["stomp.delivered_in"]), sorted(want), key)
+                # the subscribers did get producers' SENDs interleaved
+                self.assertGreater(fo["producer_switches"], 0)
+
+
+class TemporaryQueueReplies(unittest.TestCase):
+    """ActiveMQ request/reply through /temp-queue/ (temp-reqrep): the
+    responder replies to /remote-temp-queue/ID:..., the requester gets the
+    reply as /temp-queue/replies; correlation ids from the clients' records
+    say which is which."""
+    NAME = "amq-py-temp-reqrep.pcap"
+
+    def test_requests_and_replies_linked_to_their_sends(self):
+        rr = M[self.NAME]["reqrep"]
+        conns = {c["client_port"]: c for c in M[self.NAME]["connections"]}
+        frames = frames_of(self.NAME)
+        io = {p: connection_frames(frames, c) for p, c in conns.items()}
+        self.assertEqual(len(rr["exchanges"]), 20)
+        self.assertEqual(len({e["requester_port"] for e in rr["exchanges"]}), 2)
+        self.assertEqual(len(rr["remote_reply_to"]), 2)    # one temporary queue per requester
+        for e in rr["exchanges"]:
+            req = io[e["requester_port"]][0][e["request_sent_index"]]
+            req_msg = io[e["responder_port"]][1][e["request_received_index"]]
+            reply = io[e["responder_port"]][0][e["reply_sent_index"]]
+            reply_msg = io[e["requester_port"]][1][e["reply_received_index"]]
+            rconn = conns[e["responder_port"]]
+            self.assertTrue(rconn["sent"][e["reply_sent_index"]]["headers"]["destination"]
+                            .startswith("/remote-temp-queue/"))
+            self.assertEqual(conns[e["requester_port"]]["received"][e["reply_received_index"]]["headers"]
+                             ["destination"], rr["temp_queue"])
+            self.assertEqual(int(first(flat(req_msg), "stomp.sent_in")), req["frame"], e["correlation_id"])
+            fl = flat(reply_msg)
+            self.assertEqual(int(first(fl, "stomp.sent_in")), reply["frame"], e["correlation_id"])
+            self.assertGreaterEqual(float(first(fl, "stomp.transit_time")), 0.0)
+            self.assertIn(str(reply_msg["frame"]), flat(reply)["stomp.delivered_in"])
+
+    def test_reused_receipt_ids_answered_in_order(self):
+        # the responder sent 20 replies with receipt:r-reply before the first
+        # RECEIPT came back; RECEIPTs answer frames in order
+        rr = M[self.NAME]["reqrep"]
+        port = rr["exchanges"][0]["responder_port"]
+        conn = next(c for c in M[self.NAME]["connections"] if c["client_port"] == port)
+        sent, received = connection_frames(frames_of(self.NAME), conn)
+        asked = [f for f, r in zip(sent, conn["sent"]) if r["headers"].get("receipt") == "r-reply"]
+        answers = [f for f, r in zip(received, conn["received"])
+                   if r["command"] == "RECEIPT" and r["headers"].get("receipt-id") == "r-reply"]
+        self.assertEqual(len(asked), 20)
+        self.assertEqual(len(answers), 20)
+        for req, ans in zip(asked, answers):
+            self.assertEqual(int(first(flat(ans), "stomp.response_to")), req["frame"])
+            self.assertEqual(int(first(flat(req), "stomp.response_in")), ans["frame"])
+
+
 if __name__ == "__main__":
     unittest.main()
