@@ -92,6 +92,26 @@ def messages(rec):
     return [f for f in rec.received if f["command"] == "MESSAGE"]
 
 
+def run_concurrently(work, args_list):
+    """work(*args) for every args of args_list, each in its own thread (the
+    clients write at the same time); re-raises the first error."""
+    errors = []
+
+    def guarded(*args):
+        try:
+            work(*args)
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=guarded, args=a) for a in args_list]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
 # ---------------------------------------------------------------------------
 
 def sc_basic12(ctx):
@@ -573,24 +593,14 @@ def sc_transit(ctx):
         ctx.connect(c, rec, version)
         producers.append((c, rec, base, dests))
     n = 20
-    errors = []
 
     def produce(c, rec, base, dests):
-        try:
-            for i in range(n):
-                body = bodies[i % len(bodies)] if i % 5 != 4 else b"unique body %d" % (base + i)
-                c.send(dests[i % 2], body, content_type="text/plain", headers={"x-seq": str(base + i)})
-                time.sleep(0.005)
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
+        for i in range(n):
+            body = bodies[i % len(bodies)] if i % 5 != 4 else b"unique body %d" % (base + i)
+            c.send(dests[i % 2], body, content_type="text/plain", headers={"x-seq": str(base + i)})
+            time.sleep(0.005)
 
-    threads = [threading.Thread(target=produce, args=p) for p in producers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
+    run_concurrently(produce, producers)
     # MESSAGEs expected per destination: the topic's 20 SENDs reach 2 consumers
     want = {topic: 2 * n, qa: n // 2, qb: n // 2}
 
@@ -843,25 +853,15 @@ def sc_fanout(ctx, tagged):
         ctx.connect(c, rec, version)
         producers.append((c, rec))
     bodies = [b"tick", b"tock", b"tack"] if tagged else [b"the same body from every producer"]
-    errors = []
     start = threading.Barrier(len(producers))
 
     def produce(c, rec):
-        try:
-            start.wait(10)
-            for j in range(n):
-                headers = {"x-producer": rec.label} if tagged else {}
-                c.send(topic, bodies[j % len(bodies)], headers=headers)
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
+        start.wait(10)
+        for j in range(n):
+            headers = {"x-producer": rec.label} if tagged else {}
+            c.send(topic, bodies[j % len(bodies)], headers=headers)
 
-    threads = [threading.Thread(target=produce, args=p) for p in producers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
+    run_concurrently(produce, producers)
     want = n * len(producers)
     for _, rec, _ in subscribers:
         rec.wait_count("MESSAGE", want, timeout=120)
@@ -948,23 +948,13 @@ def sc_temp_reqrep(ctx):
         rec.wait_receipt("r-replies")
         requesters.append((c, rec))
     n = 10
-    errors = []
 
     def ask(c, rec):
-        try:
-            for i in range(n):
-                c.send(q, b"request", headers={"reply-to": tq, "correlation-id": "%s-%d" % (rec.label, i)})
-                time.sleep(0.002)
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
+        for i in range(n):
+            c.send(q, b"request", headers={"reply-to": tq, "correlation-id": "%s-%d" % (rec.label, i)})
+            time.sleep(0.002)
 
-    threads = [threading.Thread(target=ask, args=r) for r in requesters]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
+    run_concurrently(ask, requesters)
     srec.wait_count("MESSAGE", 2 * n)
     requests = messages(srec)
     if len(requests) != 2 * n:
