@@ -223,6 +223,23 @@ def section_ab(env, args, summ, out):
     print("    => CPU time ratio %.3fx (wall %.3fx), peak RSS ratio %.3fx" % (
         c, t, ratio(r["plugin"]["rss_med"], r["baseline"]["rss_med"])))
     summ.add("(b) CPU time (3) non-STOMP TCP, tshark -r", c, 1.03, extra=" (wall %.3fx)" % t)
+    # On a shared VM the CPU time of one run varies by +-15%, more than the
+    # 3% the goal allows: also the fastest run of each side, and instruction
+    # counts (callgrind) on the first 20,000 packets, which do not vary.
+    fastest = ratio(r["plugin"]["cpu_min"], r["baseline"]["cpu_min"])
+    print("    => fastest runs: CPU time ratio %.3fx" % fastest)
+    summ.add("(b) same, fastest of %d runs each" % args.runs, fastest, 1.03)
+    part = os.path.join(env.scratch, "nonstomp-20000.pcap")
+    subprocess.run(["editcap", "-r", f, part, "1-20000"], check=True, capture_output=True)
+    os.chmod(part, 0o644)
+    ir_p = run_callgrind(env, ["-r", part], os.path.join(env.scratch, "cg-nonstomp-plugin.out"))
+    ir_b = run_callgrind(env, ["-r", part, "--disable-protocol", "stomp"],
+                         os.path.join(env.scratch, "cg-nonstomp-baseline.out"))
+    ir = ratio(ir_p, ir_b)
+    print("    => callgrind, first 20,000 packets: %s vs %s Ir, ratio %.4fx" % (
+        "{:,}".format(ir_p), "{:,}".format(ir_b), ir))
+    summ.add("(b) same, instructions (callgrind, 20,000 packets)", ir, 1.03, fmt="%.4fx")
+    r["ir_plugin"], r["ir_baseline"] = ir_p, ir_b
     out["b"] = r
 
 
