@@ -248,6 +248,38 @@ int dissect_stomp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* dat
   return dissect_stomp_stream(tvb, pinfo, tree, data);
 }
 
+// Run after every packet (a postdissector): TCP hands no empty FIN to a
+// dissector, yet a FIN from a side whose frame is still being collected
+// means that frame will never end. TCP's sequence analysis (on by default)
+// records each segment that takes sequence space; a FIN takes one number
+// past its data, so a segment of this very packet ending one past the
+// frame's next byte is a FIN (with or without data: data has already been
+// collected by then). Bytes lost from the capture are not mistaken for one:
+// they leave no segment of their own. Returns at once unless a frame is
+// being collected (or, on later passes, some FIN ended one).
+int dissect_stomp_at_close(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
+  if (!stomp_collect_watching(pinfo)) return 0;
+  const StompFrameOptions opt = frame_options();
+  if (PINFO_FD_VISITED(pinfo)) {
+    stomp_collect_closed(tvb, pinfo, tree, &opt);
+    return 0;
+  }
+  guint32 next_seq = 0;
+  if (pinfo->ptype != PT_TCP || !stomp_collect_pending(pinfo, &next_seq)) return 0;
+  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
+  if (!conv) return 0;
+  const struct tcp_analysis* tcpd = get_tcp_conversation_data(conv, pinfo);
+  if (!tcpd || !tcpd->fwd || !tcpd->fwd->tcp_analyze_seq_info) return 0;  // analysis off
+  const tcp_unacked_t* seg = tcpd->fwd->tcp_analyze_seq_info->segments;  // newest first
+  if (!seg || seg->frame != pinfo->num) return 0;
+  guint32 end = seg->nextseq;  // raw sequence numbers
+  if (tcp_relative_seq_pref && prefs_get_bool_value(tcp_relative_seq_pref, pref_current))
+    end -= tcpd->fwd->base_seq;
+  if (end != next_seq + 1) return 0;
+  stomp_collect_closed(tvb, pinfo, tree, &opt);
+  return 0;
+}
+
 // The cheap test every TCP payload without a port dissector goes through.
 stomp::Verdict stream_start_verdict(tvbuff_t* tvb) {
   const guint avail = tvb_captured_length(tvb);
@@ -349,6 +381,7 @@ void proto_register_stomp(void) {
                                         "stomp");
   stomp_register_fields();
   stomp_handle = register_dissector("stomp", dissect_stomp, proto_stomp);
+  register_postdissector(create_dissector_handle(dissect_stomp_at_close, proto_stomp));
   stomp_body_heuristics = register_heur_dissector_list("stomp.body", proto_stomp);
 
   module_t* m = prefs_register_protocol(proto_stomp, NULL);

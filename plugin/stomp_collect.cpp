@@ -59,19 +59,33 @@ struct PacketRole {
   Collection* collection;
 };
 
+// What a packet that closed its sender's side (FIN) inside an item ended
+// (file scope): the bytes collected, shown as the unterminated item they are.
+struct ClosedItem {
+  Collection* collection;
+  const guint8* bytes;
+  guint32 len;
+};
+
 // p_add_proto_data keys: a packet can complete one item and start the next.
-enum : guint32 { kKeyContinue = 20, kKeyStart = 21 };
+enum : guint32 { kKeyContinue = 20, kKeyStart = 21, kKeyClosed = 22 };
 
 std::unordered_map<uint64_t, Collecting>* g_collecting = nullptr;
+guint g_active = 0;         // first pass: senders with an item being collected
+bool g_any_closed = false;  // some packet closed a side inside an item
 
 void init(void) {
   delete g_collecting;
   g_collecting = new std::unordered_map<uint64_t, Collecting>();
+  g_active = 0;
+  g_any_closed = false;
 }
 
 void cleanup(void) {
   delete g_collecting;
   g_collecting = nullptr;
+  g_active = 0;
+  g_any_closed = false;
 }
 
 // Ends a collection. Assigning a fresh Collecting would keep the string's
@@ -81,6 +95,7 @@ void cleanup(void) {
 void finish(Collecting& c) {
   if (c.bytes.capacity() > 64 * 1024) std::string().swap(c.bytes);
   c.bytes.clear();
+  if (c.active && g_active) g_active--;
   c.active = false;
   c.next_seq = 0;
   c.resume = stomp::ScanResume();
@@ -226,6 +241,23 @@ void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const P
   }
 }
 
+// Shows bytes that will never be completed: every item in them, the last
+// one unterminated, from a data source of their own.
+void show_unterminated(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const guint8* b,
+                       size_t len, const StompFrameOptions* opt) {
+  tvbuff_t* ct = tvb_new_child_real_data(tvb, b, static_cast<guint>(len), static_cast<gint>(len));
+  add_new_data_source(pinfo, ct, "Reassembled STOMP");
+  static const stomp::ScanLimits limits;
+  for (size_t pos = 0; pos < len;) {
+    CollectedItem it;
+    it.scan = stomp::scan(b + pos, len - pos, /*at_end=*/true, limits);
+    it.offset = pos;
+    if (it.scan.length == 0 || it.scan.status == stomp::ScanStatus::kNeedMore) break;
+    show_item(ct, pinfo, tree, b, it, opt);
+    pos += it.scan.length;
+  }
+}
+
 }  // namespace
 
 bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
@@ -241,6 +273,7 @@ bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
   Collecting& c = (*g_collecting)[sender_key(pinfo)];
   Collection* col = wmem_new0(wmem_file_scope(), Collection);
   col->start_num = pinfo->num;
+  if (!c.active) g_active++;
   c.active = true;
   c.next_seq = tcp->nxtseq;  // the bytes we were handed end with this segment
   c.bytes.assign(reinterpret_cast<const char*>(buf), len);
@@ -273,21 +306,10 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
           c = &it->second;
       }
       if (c && stomp_tracker().unterminated_at(conn, sender, pinfo->num)) {
-        guint8* b = static_cast<guint8*>(wmem_memdup(pool, c->bytes.data(), c->bytes.size()));
-        tvbuff_t* ct = tvb_new_child_real_data(tvb, b, static_cast<guint>(c->bytes.size()),
-                                               static_cast<gint>(c->bytes.size()));
-        add_new_data_source(pinfo, ct, "Reassembled STOMP");
-        static const stomp::ScanLimits limits;
-        const size_t len = c->bytes.size();
-        // Nothing more will come: every item in it, the last one unterminated.
-        for (size_t pos = 0; pos < len;) {
-          CollectedItem it;
-          it.scan = stomp::scan(b + pos, len - pos, /*at_end=*/true, limits);
-          it.offset = pos;
-          if (it.scan.length == 0 || it.scan.status == stomp::ScanStatus::kNeedMore) break;
-          show_item(ct, pinfo, tree, b, it, opt);
-          pos += it.scan.length;
-        }
+        // Nothing more came: show what there was.
+        const guint8* b =
+            static_cast<const guint8*>(wmem_memdup(pool, c->bytes.data(), c->bytes.size()));
+        show_unterminated(tvb, pinfo, tree, b, c->bytes.size(), opt);
         return avail;
       }
       show_part(tvb, pinfo, tree, 0, r);
@@ -376,6 +398,53 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   // Dissection may throw (longjmp): nothing with a destructor is live here.
   show_collected(tvb, pinfo, tree, r, opt);
   return static_cast<guint>(skip + (used - prev_len));
+}
+
+bool stomp_collect_watching(packet_info* pinfo) {
+  return PINFO_FD_VISITED(pinfo) ? g_any_closed : g_active != 0;
+}
+
+bool stomp_collect_pending(packet_info* pinfo, guint32* next_seq) {
+  if (PINFO_FD_VISITED(pinfo) || !g_collecting || !g_active) return false;
+  auto it = g_collecting->find(sender_key(pinfo));
+  if (it == g_collecting->end() || !it->second.active) return false;
+  *next_seq = it->second.next_seq;
+  return true;
+}
+
+void stomp_collect_closed(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                          const StompFrameOptions* opt) {
+  const ClosedItem* done = nullptr;
+  if (PINFO_FD_VISITED(pinfo)) {
+    done = static_cast<const ClosedItem*>(
+        p_get_proto_data(wmem_file_scope(), pinfo, proto_stomp, kKeyClosed));
+  } else if (g_collecting) {
+    auto it = g_collecting->find(sender_key(pinfo));
+    if (it == g_collecting->end() || !it->second.active) return;
+    Collecting& c = it->second;
+    ClosedItem* ci = wmem_new0(wmem_file_scope(), ClosedItem);
+    ci->collection = c.collection;
+    ci->len = static_cast<guint32>(c.bytes.size());
+    ci->bytes = static_cast<const guint8*>(wmem_memdup(wmem_file_scope(), c.bytes.data(), ci->len));
+    c.collection->end_num = pinfo->num;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_stomp, kKeyClosed, ci);
+    g_any_closed = true;
+    finish(c);
+    // Ended here, not at its last data packet (where a second pass would
+    // otherwise show it).
+    stomp_tracker().consumed(stomp_connection_id(pinfo), stomp_sender_id(pinfo));
+    done = ci;
+  }
+  if (!done) return;
+  if (tree) {
+    proto_item* ti = proto_tree_add_uint_format_value(
+        tree, hf_stomp_reassembly_start, tvb, 0, 0, done->collection->start_num,
+        "%u (%u bytes until the sender closed the connection)", done->collection->start_num,
+        done->len);
+    proto_item_set_generated(ti);
+  }
+  // Dissection may throw (longjmp): nothing with a destructor is live here.
+  show_unterminated(tvb, pinfo, tree, done->bytes, done->len, opt);
 }
 
 void stomp_collect_register(void) {

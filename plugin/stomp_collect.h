@@ -44,4 +44,20 @@ bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
 guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
                              const struct tcpinfo* tcp, const StompFrameOptions* opt);
 
+// A frame still being collected when its sender closes the connection
+// (FIN) will never end; TCP calls no dissector for an empty FIN, so a
+// postdissector asks these, first pass and later ones alike, and the frame
+// is shown, unterminated, at the FIN (one pass is enough to see it).
+//
+// Whether this packet needs looking at: an item is being collected (first
+// pass) or some packet closed a side inside one (later passes). Cheap.
+bool stomp_collect_watching(packet_info* pinfo);
+// First pass: whether this packet's sender has an item being collected, and
+// the TCP sequence number that the item's next byte would have.
+bool stomp_collect_pending(packet_info* pinfo, guint32* next_seq);
+// This packet closed its sender's side inside the item being collected
+// (first pass), or did so on the first pass (later passes): show the item.
+void stomp_collect_closed(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                          const StompFrameOptions* opt);
+
 void stomp_collect_register(void);

@@ -191,7 +191,7 @@ void stomp_register_fields(void) {
                                     FT_FRAMENUM, BASE_NONE, NULL, 0x0,
                                     "The packet where a frame of unknown length, collected "
                                     "by the dissector across TCP segments, starts", HFILL}},
-      {&hf_stomp_reassembled_in, {"STOMP frame completed in", "stomp.reassembled_in",
+      {&hf_stomp_reassembled_in, {"STOMP frame ends in", "stomp.reassembled_in",
                                   FT_FRAMENUM, BASE_NONE, NULL, 0x0,
                                   "The packet where the frame this segment is part of ends",
                                   HFILL}},

@@ -8,10 +8,14 @@ import collections
 import hashlib
 import os
 import subprocess
+import sys
 import tempfile
 import unittest
 
 import tshark_runner as ts
+
+sys.path.insert(0, os.path.join(ts.CAPTURES, "lib"))
+import tcp_pcap  # noqa: E402
 
 REQUIRED_FIELDS = [
     "stomp.command", "stomp.header", "stomp.header.name", "stomp.header.value",
@@ -254,7 +258,8 @@ class ExpertInfo(unittest.TestCase):
         broker: every frame it wrote is decoded (command and body as the
         client meant them), each carries the expert infos the client's
         record names, the good ones none of the malformed kind, and the
-        broker's answers decode too."""
+        broker's answers decode too, in two passes and in one (the frame
+        the client never finished is shown at the client's FIN)."""
         found = 0
         malformed_names = ("stomp.expert.header_no_colon", "stomp.expert.content_length_invalid",
                            "stomp.expert.content_length_mismatch",
@@ -267,23 +272,124 @@ class ExpertInfo(unittest.TestCase):
             if not conns:
                 continue
             found += 1
-            frames = ts.stomp_layers(ts.capture_path(name))
-            for conn in conns:
-                port = conn["client_port"]
-                for direction, key in (("sent", "srcport"), ("received", "dstport")):
-                    with self.subTest(capture=name, direction=direction):
-                        mine = [f for f in frames if f[key] == port and "stomp.command" in f["layer"]]
-                        want = conn[direction]
-                        self.assertEqual([f["layer"]["stomp.command"] for f in mine],
-                                         [w["command"] for w in want])
-                        for f, w in zip(mine, want):
-                            flat = ts.flatten(f["layer"])
-                            self.assertEqual(hashlib.sha1(body_bytes(f["layer"])).hexdigest(),
-                                             w["body_sha1"], f"frame {f['frame']} body")
-                            got = {k for k in malformed_names if k in flat}
-                            self.assertEqual(got, set(w.get("malformed", [])),
-                                             f"frame {f['frame']} {w['command']}")
+            for two_pass in (True, False):
+                frames = ts.stomp_layers(ts.capture_path(name), two_pass=two_pass)
+                for conn in conns:
+                    port = conn["client_port"]
+                    for direction, key in (("sent", "srcport"), ("received", "dstport")):
+                        with self.subTest(capture=name, direction=direction, two_pass=two_pass):
+                            mine = [f for f in frames
+                                    if f[key] == port and "stomp.command" in f["layer"]]
+                            want = conn[direction]
+                            self.assertEqual([f["layer"]["stomp.command"] for f in mine],
+                                             [w["command"] for w in want])
+                            for f, w in zip(mine, want):
+                                flat = ts.flatten(f["layer"])
+                                self.assertEqual(hashlib.sha1(body_bytes(f["layer"])).hexdigest(),
+                                                 w["body_sha1"], f"frame {f['frame']} body")
+                                got = {k for k in malformed_names if k in flat}
+                                self.assertEqual(got, set(w.get("malformed", [])),
+                                                 f"frame {f['frame']} {w['command']}")
         self.assertGreaterEqual(found, 1, "no capture of malformed frames")
+
+
+class FrameCutByClose(unittest.TestCase):
+    """A frame its sender never finished: shown, unterminated, at the FIN
+    that ends it, in one pass and two (TCP calls no dissector for an empty
+    FIN). Small TCP-correct captures built here, packet by packet, so the
+    packet numbers below are known from the construction."""
+
+    def write(self, d, name, packets):
+        path = os.path.join(d, name)
+        t = 1700000000.0
+        with open(path, "wb") as f:
+            f.write(tcp_pcap.HEADER)
+            for p in packets:
+                t += 0.001
+                f.write(tcp_pcap.record(t, tcp_pcap.packet(*p)))
+        return path
+
+    def session(self, cport, sport=61613):
+        """Handshake, CONNECT, CONNECTED: packets 1-5; returns the
+        packets and the next client / server sequence numbers."""
+        connect = b"CONNECT\naccept-version:1.2\nhost:/\n\n\0"
+        connected = b"CONNECTED\nversion:1.2\n\n\0"
+        c, s = 1000, 5000
+        pk = [(cport, sport, c - 1, 0, 0x02, b""), (sport, cport, s - 1, c, 0x12, b""),
+              (cport, sport, c, s, 0x10, b""), (cport, sport, c, s, 0x18, connect)]
+        c += len(connect)
+        pk.append((sport, cport, s, c, 0x18, connected))
+        return pk, c, s + len(connected)
+
+    def unterminated(self, path, two_pass, extra=()):
+        return [(r[0][0], r[1], r[2]) for r in ts.fields(
+            path, ["frame.number", "stomp.command", "stomp.body.length"],
+            "stomp.expert.unterminated", two_pass=two_pass, extra=extra)]
+
+    def test_fin_ends_the_frame(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o755)
+            # A: the client's last segment carries both data and the FIN
+            pk, c, s = self.session(40101)
+            head = b"SEND\ndestination:/queue/a\n\npartial "
+            pk.append((40101, 61613, c, s, 0x18, head))                      # 6
+            pk.append((40101, 61613, c + len(head), s, 0x19, b"and more"))   # 7: PSH FIN ACK
+            pk.append((61613, 40101, s, c + len(head) + 9, 0x11, b""))       # 8
+            a = self.write(d, "a.pcap", pk)
+            # B: the server is inside a frame when the client closes (8):
+            # only the server's own FIN (9) ends its frame
+            pk, c, s = self.session(40102)
+            msg = b"MESSAGE\ndestination:/queue/b\nmessage-id:7\n\n" + b"x" * 3000
+            pk.append((61613, 40102, s, c, 0x18, msg[:1448]))                # 6
+            pk.append((61613, 40102, s + 1448, c, 0x18, msg[1448:2896]))     # 7
+            pk.append((40102, 61613, c, s + 2896, 0x11, b""))                # 8: client FIN
+            pk.append((61613, 40102, s + 2896, c + 1, 0x18, msg[2896:]))     # 9
+            pk.append((61613, 40102, s + len(msg), c + 1, 0x11, b""))        # 10: server FIN
+            b = self.write(d, "b.pcap", pk)
+            # C: a frame that ends normally, then both FINs: nothing flagged
+            pk, c, s = self.session(40103)
+            whole = b"SEND\ndestination:/queue/c\n\n" + b"y" * 2000 + b"\0\n"
+            pk.append((40103, 61613, c, s, 0x18, whole[:1448]))
+            pk.append((40103, 61613, c + 1448, s, 0x18, whole[1448:]))
+            pk.append((40103, 61613, c + len(whole), s, 0x11, b""))
+            pk.append((61613, 40103, s, c + len(whole) + 1, 0x11, b""))
+            cpath = self.write(d, "c.pcap", pk)
+            # D: the frame's last byte (its NUL) missing from the capture,
+            # then a pure ACK from the same side: a gap of one sequence
+            # number, yet no FIN
+            pk, c, s = self.session(40104)
+            head = b"SEND\ndestination:/queue/d\n\nno NUL in the capture"
+            pk.append((40104, 61613, c, s, 0x18, head))                      # 6
+            pk.append((40104, 61613, c + len(head) + 1, s, 0x10, b""))       # 7: ACK
+            dpath = self.write(d, "d.pcap", pk)
+            self.assertEqual(self.unterminated(dpath, False), [])
+            self.assertEqual(self.unterminated(dpath, True),
+                             [("6", ["SEND"], [str(len(b"no NUL in the capture"))])])
+            for two_pass in (False, True):
+                with self.subTest(two_pass=two_pass):
+                    self.assertEqual(self.unterminated(a, two_pass),
+                                     [("7", ["SEND"], [str(len(b"partial and more"))])])
+                    self.assertEqual(self.unterminated(b, two_pass),
+                                     [("10", ["MESSAGE"], ["3000"])])
+                    self.assertEqual(self.unterminated(cpath, two_pass), [])
+                    rows = ts.fields(cpath, ["stomp.command", "stomp.body.length"], "stomp",
+                                     two_pass=two_pass)
+                    self.assertEqual([(r[0], r[1]) for r in rows],
+                                     [(["CONNECT"], ["0"]), (["CONNECTED"], ["0"]),
+                                      (["SEND"], ["2000"])])
+                    # absolute sequence numbers: the same
+                    self.assertEqual(self.unterminated(
+                        b, two_pass, ["-o", "tcp.relative_sequence_numbers:FALSE"]),
+                        [("10", ["MESSAGE"], ["3000"])])
+            # without TCP's sequence analysis no FIN is told: two passes
+            # still show the frame, at its last data packet
+            self.assertEqual(self.unterminated(
+                b, True, ["-o", "tcp.analyze_sequence_numbers:FALSE"]),
+                [("9", ["MESSAGE"], ["3000"])])
+            # the packets of a frame point at the FIN that ended it
+            rows = ts.fields(b, ["frame.number", "stomp.reassembled_in"], "stomp.reassembled_in")
+            self.assertEqual([(r[0][0], r[1]) for r in rows],
+                             [("6", ["10"]), ("7", ["10"]), ("9", ["10"])])
 
 
 class Transport(unittest.TestCase):

@@ -113,10 +113,10 @@ def fields(capture, names, display_filter=None, two_pass=True, extra=()):
     return rows
 
 
-def stomp_layers(capture, extra=()):
+def stomp_layers(capture, extra=(), two_pass=True):
     """Every STOMP frame of a capture as a dict of field -> value(s), from
     tshark's JSON output, with frame.number and tcp ports added."""
-    args = (["-2", "-T", "json", "--no-duplicate-keys", "-J", "frame tcp stomp"]
+    args = ((["-2"] if two_pass else []) + ["-T", "json", "--no-duplicate-keys", "-J", "frame tcp stomp"]
             + capture_options(capture) + list(extra))
     out, _, _ = run(args, capture)
     packets = json.loads(out) if out.strip() else []
