@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """tshark with the plugin built with -fsanitize=address,undefined over every
-committed capture and over mutated copies of them (editcap -E, the way
-Wireshark's own fuzz-test does), under WIRESHARK_DEBUG_WMEM_OVERRIDE=strict;
+committed capture (two passes and one) and over mutated copies of them
+(editcap -E, the way Wireshark's own fuzz-test does), under
+WIRESHARK_DEBUG_WMEM_OVERRIDE=strict;
 optionally the same under valgrind. Any sanitizer or valgrind report, crash
 or timeout fails.
 
@@ -50,8 +51,9 @@ def sanitizer_env():
     }
 
 
-def run_one(path, env_extra, prefix, timeout, extra_args):
-    args = ["-2", "-V", "-o", "mcollective.psk:example-dev-psk"] + list(extra_args)
+def run_one(path, env_extra, prefix, timeout, extra_args, two_pass=True):
+    # one pass builds the tree while the state is made; two passes rebuild it after
+    args = (["-2"] if two_pass else []) + ["-V", "-o", "mcollective.psk:example-dev-psk"] + list(extra_args)
     keys = os.path.splitext(path)[0] + ".keys"
     if os.path.exists(keys):
         args += ["-o", f"tls.keylog_file:{ts.readable(keys)}"]
@@ -109,26 +111,33 @@ def main():
     failures = []
     work = tempfile.mkdtemp(prefix="stomp-sanitize-")
     os.chmod(work, 0o755)
-    jobs = [(f, None) for f in files]
+    # Every capture in two passes (the GUI's way), and under the sanitizers
+    # in one pass too (tshark's default: the tree is built on the first
+    # pass); mutated copies alternate between the two.
+    jobs = [(f, None, True) for f in files]
+    if not a.valgrind:
+        jobs += [(f, None, False) for f in files]
     seeds = a.valgrind_seeds if a.valgrind else a.seeds
     for f in files:
         # (compressed captures expand: the 64 MB header line is not mutated)
         if os.path.getsize(f) > a.max_size or f.endswith(".gz"):
             continue
         for seed in range(1, seeds + 1):
-            jobs.append((f, seed))
+            jobs.append((f, seed, seed % 2 == 0))
     def one(job):
-        f, seed = job
+        f, seed, two_pass = job
         target = f
         if seed is not None:
             target = os.path.join(work, f"{os.path.basename(f)}.{seed}.pcapng")
             subprocess.run(["editcap", "-E", str(a.prob), "-o", "0", "--seed", str(seed), f, target],
                            check=True, capture_output=True)
         if a.valgrind:
-            err = run_valgrind(target, env, a.timeout)
+            err = run_valgrind(target, env, a.timeout, two_pass)
         else:
-            err = run_one(target, env, [], a.timeout, [])
-        label = os.path.relpath(f, ts.CAPTURES) + (f" (editcap -E {a.prob} seed {seed})" if seed else "")
+            err = run_one(target, env, [], a.timeout, [], two_pass)
+        label = (os.path.relpath(f, ts.CAPTURES) +
+                 (f" (editcap -E {a.prob} seed {seed})" if seed else "") +
+                 ("" if two_pass else " one pass"))
         return label, err
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
@@ -143,8 +152,9 @@ def main():
     return 1 if failures else 0
 
 
-def run_valgrind(path, env_extra, timeout):
-    args = ["-2", "-V", "-o", "mcollective.psk:example-dev-psk", "-r", ts.readable(path)]
+def run_valgrind(path, env_extra, timeout, two_pass=True):
+    args = ((["-2"] if two_pass else []) +
+            ["-V", "-o", "mcollective.psk:example-dev-psk", "-r", ts.readable(path)])
     cmd = ts.command(args)
     i = cmd.index("tshark")
     cmd = cmd[:i] + ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=no"] + cmd[i:]
