@@ -281,14 +281,10 @@ int dissect_stomp_at_close(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, 
   guint32 next_seq = 0;
   if (pinfo->ptype != PT_TCP || !stomp_collect_pending(pinfo, &next_seq)) return 0;
   conversation_t* conv = find_conversation_pinfo(pinfo, 0);
-  if (!conv) return 0;
-  const struct tcp_analysis* tcpd = get_tcp_conversation_data(conv, pinfo);
-  if (!tcpd || !tcpd->fwd || !tcpd->fwd->tcp_analyze_seq_info) return 0;  // analysis off
-  const tcp_unacked_t* seg = tcpd->fwd->tcp_analyze_seq_info->segments;  // newest first
-  if (!seg || seg->frame != pinfo->num) return 0;
-  guint32 end = seg->nextseq;  // raw sequence numbers
+  guint32 end = 0, base_seq = 0;
+  if (!conv || !wsc::tcp_segment_end(conv, pinfo, &end, &base_seq)) return 0;
   if (tcp_relative_seq_pref && prefs_get_bool_value(tcp_relative_seq_pref, pref_current))
-    end -= tcpd->fwd->base_seq;
+    end -= base_seq;
   if (end != next_seq + 1) return 0;
   stomp_collect_closed(tvb, pinfo, tree, &opt);
   return 0;

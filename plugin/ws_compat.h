@@ -57,4 +57,21 @@ inline guint8 tvb_u8(tvbuff_t* tvb, gint offset) {
 #endif
 }
 
+// The raw TCP sequence number one past the newest segment TCP's sequence
+// analysis recorded for this packet's sender, if that segment is this
+// packet's (a segment that takes sequence space: data, SYN or FIN; a FIN
+// counts one past its data). False when the analysis is off or the packet
+// took no sequence space. Reads packet-tcp.h's flow structures, which
+// newer releases may rearrange: kept here for that reason.
+inline bool tcp_segment_end(conversation_t* conv, packet_info* pinfo, guint32* end,
+                            guint32* base_seq) {
+  const struct tcp_analysis* tcpd = get_tcp_conversation_data(conv, pinfo);
+  if (!tcpd || !tcpd->fwd || !tcpd->fwd->tcp_analyze_seq_info) return false;
+  const tcp_unacked_t* seg = tcpd->fwd->tcp_analyze_seq_info->segments;  // newest first
+  if (!seg || seg->frame != pinfo->num) return false;
+  *end = seg->nextseq;
+  *base_seq = tcpd->fwd->base_seq;
+  return true;
+}
+
 }  // namespace wsc
