@@ -36,13 +36,7 @@ bool is_base64ish(std::string_view s) {
 // Is `key` a Symbol key of the Hash? (MCollective's envelopes are built
 // with Symbol keys by every security plugin; String keys mean something else.)
 bool has_symbol_key(const ruby::Value* hash, std::string_view key) {
-  hash = ruby::deref(hash);
-  if (!hash || hash->kind != ruby::Kind::Hash) return false;
-  for (size_t i = 0; i < hash->count; ++i) {
-    const ruby::Value* k = ruby::deref(hash->pairs[i].key);
-    if (k && k->kind == ruby::Kind::Symbol && k->text == key) return true;
-  }
-  return false;
+  return ruby::hash_find(hash, key, /*symbols_only=*/true) != nullptr;
 }
 
 bool starts_with(const uint8_t* d, size_t n, const char* p) {

@@ -68,13 +68,14 @@ bool as_int64(const Value* v, int64_t* out) {
   return false;
 }
 
-const Pair* hash_find(const Value* hash, std::string_view key) {
+const Pair* hash_find(const Value* hash, std::string_view key, bool symbols_only) {
   hash = deref(hash);
   if (!hash || hash->kind != Kind::Hash) return nullptr;
   const Pair* found = nullptr;
   for (size_t i = 0; i < hash->count; ++i) {
     const Value* k = deref(hash->pairs[i].key);
-    if (k && (k->kind == Kind::Symbol || k->kind == Kind::String) && k->text == key)
+    if (k && (k->kind == Kind::Symbol || (!symbols_only && k->kind == Kind::String)) &&
+        k->text == key)
       found = &hash->pairs[i];  // keep going: the later duplicate wins
   }
   return found;

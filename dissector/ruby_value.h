@@ -220,8 +220,9 @@ const Value* deref(const Value* v);
 // String key with exactly these bytes. Keys and values are dereferenced; the
 // last matching pair wins, as in Ruby. nullptr when absent or not a Hash.
 const Value* hash_get(const Value* hash, std::string_view key);
-// The same, but returns the pair itself (un-dereferenced), for highlighting.
-const Pair* hash_find(const Value* hash, std::string_view key);
+// The same, but returns the pair itself (un-dereferenced), for highlighting;
+// with symbols_only, String keys do not match.
+const Pair* hash_find(const Value* hash, std::string_view key, bool symbols_only = false);
 
 // Fixnum, or Bignum that fits int64 (after deref).
 bool as_int64(const Value* v, int64_t* out);
