@@ -64,10 +64,13 @@ double Reply::total() const {
   return final_time() - request->origin_time();
 }
 
+double Reply::frame_time(stomp::FrameRef frame) const {
+  return frame == client_message ? client_message_time : node_send_time;
+}
+
 double Reply::time_at(stomp::FrameRef frame) const {
   if (!request || request->origin() == Origin::None) return 0;
-  const double t = frame == client_message ? client_message_time : node_send_time;
-  return t - request->origin_time();
+  return frame_time(frame) - request->origin_time();
 }
 
 Legs Reply::legs() const {

@@ -134,8 +134,10 @@ struct Reply {
   double final_time() const;
   // Reply time as the client sees it: final frame - the request's origin.
   double total() const;
-  // The same, as seen at one of the reply's frames (its node SEND or its
+  // The absolute time of one of the reply's frames (its node SEND or its
   // client MESSAGE).
+  double frame_time(stomp::FrameRef frame) const;
+  // Reply time as seen at that frame.
   double time_at(stomp::FrameRef frame) const;
   Legs legs() const;
 };

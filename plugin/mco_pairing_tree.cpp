@@ -114,8 +114,8 @@ void mco_add_pairing(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, proto_
   gen_time(tree, hf_mco_time, tvb, r->time_at(self));
   gen_string(tree, hf_mco_time_from, tvb, mco::origin_name(origin));
   add_legs(tree, tvb, r, self == r->node_send && !(self == r->client_message));
-  const double at = self == r->client_message ? r->client_message_time : r->node_send_time;
-  if (req->has_ttl && req->has_msgtime && at > static_cast<double>(req->msgtime + req->ttl))
+  if (req->has_ttl && req->has_msgtime &&
+      r->frame_time(self) > static_cast<double>(req->msgtime + req->ttl))
     expert_add_info_format(pinfo, top, &ei_mco_ttl_expired,
                            "Reply after the request's TTL (%lld s) expired",
                            static_cast<long long>(req->ttl));

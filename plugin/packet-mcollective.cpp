@@ -223,9 +223,8 @@ wsc::heur_ret_t dissect_mcollective_heur(tvbuff_t* tvb, packet_info* pinfo, prot
     return FALSE;
   const bool ours = mcollective_destination(info->destination);
   const guint len = tvb_captured_length(tvb);
-  if (!ours && (len < 4 || !mco::looks_like_mcollective(tvb_get_ptr(tvb, 0, static_cast<gint>(len)), len)))
-    return FALSE;
   const guint8* p = len ? tvb_get_ptr(tvb, 0, static_cast<gint>(len)) : nullptr;
+  if (!ours && (len < 4 || !mco::looks_like_mcollective(p, len))) return FALSE;
   const mco::Envelope* env = mco::decode_envelope(p, len, *packet_arena(pinfo));
   if (!env || !env->is_mcollective) {
     if (!ours) return FALSE;
