@@ -342,15 +342,8 @@ TEST(McoEnvelope, EnvelopesNeedTheSymbolKeysEveryPluginWrites) {
   }
   // a Marshal Hash with String keys (make_bodies.rb)
   {
-    std::string path = std::string(STOMP_SOURCE_DIR) +
-                       "/test-captures/mcollective-synthetic/string_keys.marshal";
-    std::vector<uint8_t> data;
-    if (FILE* f = std::fopen(path.c_str(), "rb")) {
-      uint8_t buf[512];
-      size_t n;
-      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.insert(data.end(), buf, buf + n);
-      std::fclose(f);
-    }
+    const std::vector<uint8_t> data =
+        rtest::capture_file("mcollective-synthetic/string_keys.marshal");
     ASSERT_GT(data.size(), 60u);
     core::Arena arena;
     const Envelope* e = mco::decode_envelope(data.data(), data.size(), arena);

@@ -36,9 +36,9 @@ inline std::vector<uint8_t> bytes_of(std::string_view s) {
   return std::vector<uint8_t>(s.begin(), s.end());
 }
 
-// A file under test-captures/mcollective-samples/ (empty if missing).
-inline std::vector<uint8_t> sample(const std::string& name) {
-  std::string path = std::string(STOMP_SOURCE_DIR) + "/test-captures/mcollective-samples/" + name;
+// A file under test-captures/ (empty if missing).
+inline std::vector<uint8_t> capture_file(const std::string& rel) {
+  std::string path = std::string(STOMP_SOURCE_DIR) + "/test-captures/" + rel;
   std::vector<uint8_t> data;
   if (FILE* f = std::fopen(path.c_str(), "rb")) {
     uint8_t buf[4096];
@@ -47,6 +47,11 @@ inline std::vector<uint8_t> sample(const std::string& name) {
     std::fclose(f);
   }
   return data;
+}
+
+// A file under test-captures/mcollective-samples/ (empty if missing).
+inline std::vector<uint8_t> sample(const std::string& name) {
+  return capture_file("mcollective-samples/" + name);
 }
 
 inline std::string text(const ruby::Value* v) { return std::string(ruby::as_text(v)); }
