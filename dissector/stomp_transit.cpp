@@ -163,19 +163,20 @@ void TransitMatcher::Cursor::set(size_t lane, uint32_t i) {
   (*more)[lane - 1] = i;
 }
 
-template <typename Carried>
-uint32_t TransitMatcher::take_point_to_point(Queue& q, double t, const Carried& carried) {
-  // the oldest undelivered SEND of any lane that carries the headers
+template <typename Start, typename Skip, typename Carried>
+std::pair<uint32_t, size_t> TransitMatcher::oldest_carried(const Queue& q, double t,
+                                                           const Start& start, const Skip& skip,
+                                                           const Carried& carried) const {
   uint32_t best = kNone;
   size_t best_lane = 0, examined = 0;
   for (size_t l = 0; l < q.lanes() && examined < kMaxExamined; l++) {
     size_t here = 0;
-    for (uint32_t i = q.lane(l).head; i != kNone && here < kMaxCandidates && examined < kMaxExamined;
+    for (uint32_t i = start(l); i != kNone && here < kMaxCandidates && examined < kMaxExamined;
          i = sent_[i].next) {
       const Sent& s = sent_[i];
       if (s.time > t) break;  // not sent yet when this was delivered
       if (best != kNone && before(best, i)) break;  // no older than what we have
-      if (s.delivered) continue;  // (refused ones are marked delivered)
+      if (skip(s)) continue;
       here++, examined++;
       if (carried(s)) {
         best = i, best_lane = l;
@@ -183,10 +184,17 @@ uint32_t TransitMatcher::take_point_to_point(Queue& q, double t, const Carried& 
       }
     }
   }
-  if (best == kNone) return kNone;
-  sent_[best].delivered = true;
-  Lane& lane = q.lane(best_lane);
-  while (lane.head != kNone && sent_[lane.head].delivered) lane.head = sent_[lane.head].next;
+  return {best, best_lane};
+}
+
+template <typename Carried>
+uint32_t TransitMatcher::take_point_to_point(const Queue& q, double t, const Carried& carried) {
+  // the oldest undelivered SEND of any lane that carries the headers
+  // (refused ones are marked delivered; the caller moves the lane heads on)
+  const uint32_t best =
+      oldest_carried(q, t, [&](size_t l) { return q.lane(l).head; },
+                     [](const Sent& s) { return s.delivered; }, carried).first;
+  if (best != kNone) sent_[best].delivered = true;
   return best;
 }
 
@@ -194,25 +202,14 @@ template <typename Carried>
 uint32_t TransitMatcher::take_fan_out(const Queue& q, Cursor& c, double t, const Carried& carried) {
   // the oldest SEND after the subscriber's position in its lane that carries
   // the headers: a broker keeps each producer's order
-  uint32_t best = kNone;
-  size_t best_lane = 0, examined = 0;
-  for (size_t l = 0; l < q.lanes() && examined < kMaxExamined; l++) {
-    const uint32_t at = c.at(l);
-    size_t here = 0;
-    for (uint32_t i = at == kNone ? q.lane(l).head : sent_[at].next;
-         i != kNone && here < kMaxCandidates && examined < kMaxExamined; i = sent_[i].next) {
-      const Sent& s = sent_[i];
-      if (s.time > t) break;
-      if (best != kNone && before(best, i)) break;
-      if (s.refused) continue;
-      here++, examined++;
-      if (carried(s)) {
-        best = i, best_lane = l;
-        break;
-      }
-    }
-  }
-  if (best != kNone) c.set(best_lane, best);
+  const auto [best, lane] = oldest_carried(
+      q, t,
+      [&](size_t l) {
+        const uint32_t at = c.at(l);
+        return at == kNone ? q.lane(l).head : sent_[at].next;
+      },
+      [](const Sent& s) { return s.refused; }, carried);
+  if (best != kNone) c.set(lane, best);
   return best;
 }
 

@@ -146,10 +146,16 @@ class TransitMatcher {
   bool before(uint32_t a, uint32_t b) const {
     return sent_[a].time < sent_[b].time || (sent_[a].time == sent_[b].time && a < b);
   }
+  // The oldest SEND in q's lanes, each searched from start(lane), that was
+  // sent by time t, is not passed over by skip(s) and carries the MESSAGE's
+  // application headers (carried(s)); kNone if none. With its lane.
+  template <typename Start, typename Skip, typename Carried>
+  std::pair<uint32_t, size_t> oldest_carried(const Queue& q, double t, const Start& start,
+                                             const Skip& skip, const Carried& carried) const;
   // The SEND a MESSAGE delivers, or kNone; carried(s) says whether the
   // MESSAGE has s's application headers.
   template <typename Carried>
-  uint32_t take_point_to_point(Queue& q, double t, const Carried& carried);
+  uint32_t take_point_to_point(const Queue& q, double t, const Carried& carried);
   template <typename Carried>
   uint32_t take_fan_out(const Queue& q, Cursor& c, double t, const Carried& carried);
   // Learns where replies to a temporary destination of the SEND's
