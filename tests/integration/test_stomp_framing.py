@@ -328,7 +328,6 @@ class FrameCutByClose(unittest.TestCase):
 
     def test_fin_ends_the_frame(self):
         with tempfile.TemporaryDirectory() as d:
-            os.chmod(d, 0o755)
             # A: the client's last segment carries both data and the FIN
             pk, c, s = self.session(40101)
             head = b"SEND\ndestination:/queue/a\n\npartial "
@@ -435,7 +434,6 @@ class Transport(unittest.TestCase):
             data = f.read()
         self.assertIn(b"v12.stomp", data)
         with tempfile.TemporaryDirectory() as d:
-            os.chmod(d, 0o755)
             path = os.path.join(d, "ws-renamed.pcap")
             with open(path, "wb") as f:
                 f.write(data.replace(b"v12.stomp", b"v12.stomX"))
@@ -481,15 +479,15 @@ class Transport(unittest.TestCase):
         for name in names:
             entry = ts.manifest()[name]
             path = ts.capture_path(name)
-            npackets = len(ts.fields(path, ["frame.number"]))
+            rows = ts.fields(path, ["frame.number", "stomp.reassembly_start",
+                                    "stomp.reassembled_in"])
+            npackets = len(rows)
             # packets carrying the middle of a frame: neither its first nor its last
-            middles = [int(r[0][0]) for r in ts.fields(
-                path, ["frame.number", "stomp.reassembly_start", "stomp.reassembled_in"],
-                "stomp.reassembled_in") if r[1] and r[1][0] != r[0][0] and r[2][0] != r[0][0]]
+            middles = [int(r[0][0]) for r in rows
+                       if r[2] and r[1] and r[1][0] != r[0][0] and r[2][0] != r[0][0]]
             cuts = sorted({npackets // 3, npackets // 2} | set(middles[len(middles) // 2:][:1]))
             for cut in cuts:
                 with self.subTest(capture=name, cut=cut), tempfile.TemporaryDirectory() as d:
-                    os.chmod(d, 0o755)
                     cut_path = os.path.join(d, "cut.pcap")
                     subprocess.run(["editcap", "-F", "pcap", "-r", path, cut_path,
                                     f"{cut}-2000000000"], check=True)
@@ -510,7 +508,7 @@ class Transport(unittest.TestCase):
                                                      w["body_sha1"], f"frame {f['frame']}")
                             checked += len(mine)
                     if cut in middles:
-                        notes = ts.fields(cut_path, ["frame.number"], "stomp.midstream")
+                        notes = [f for f in frames if "stomp.midstream" in ts.flatten(f["layer"])]
                         self.assertGreaterEqual(len(notes), 1)
         self.assertGreater(checked, 500)
 

@@ -16,8 +16,8 @@ import tshark_runner as ts
 M = ts.manifest()
 
 
-def frames_of(name):
-    return ts.stomp_layers(ts.capture_path(name))
+def frames_of(name, extra=()):
+    return ts.stomp_layers(ts.capture_path(name), extra=extra)
 
 
 def flat(f):
@@ -441,13 +441,11 @@ class Statistics(unittest.TestCase):
         entry = M[name]
         for conn in entry["connections"]:
             asked = set()
-            sent = iter(conn["sent"])
             # the order of sent vs received frames is not recorded; a receipt
             # id is unique per connection in these scenarios except r-disc
             for f in conn["sent"]:
                 if "receipt" in f["headers"]:
                     asked.add(f["headers"]["receipt"])
-            del sent
             for f in conn["received"]:
                 rid = f["headers"].get("receipt-id")
                 if f["command"] in ("RECEIPT", "ERROR") and rid in asked:
@@ -563,12 +561,13 @@ class Links(unittest.TestCase):
     def test_unsubscribe_closes_its_subscription(self):
         checked = 0
         for name in plain_stomp_captures():
+            frames = None  # one tshark run per capture, for all its connections
             for conn in M[name]["connections"]:
                 key = lambda f: f["headers"].get("id") or "dest:" + f["headers"].get("destination", "")
                 unsubs = [i for i, f in enumerate(conn["sent"]) if f["command"] == "UNSUBSCRIBE"]
                 if not unsubs:
                     continue
-                frames = frames_of(name)
+                frames = frames or frames_of(name)
                 sent, received = connection_frames(frames, conn)
                 for u in unsubs:
                     k = key(conn["sent"][u])
@@ -714,7 +713,7 @@ class SilenceAtTheEnd(unittest.TestCase):
                 # default tolerance (150 %); not with a tolerance that allows it
                 self.assertGreater(silence["gap_s"], interval * 2.5)
                 quiet = int((silence["gap_s"] / interval - 1) * 100) + 30
-                items = frames_of_with(name, ["-o", "stomp.heartbeat_tolerance:%d" % quiet])
+                items = frames_of(name, ["-o", "stomp.heartbeat_tolerance:%d" % quiet])
                 self.assertFalse(any("until the connection ended" in m for f in items
                                      for m in flat(f).get("_ws.expert.message", [])))
 
@@ -727,13 +726,9 @@ class SilenceAtTheEnd(unittest.TestCase):
                         self.assertNotIn("until the connection ended", m)
 
 
-def frames_of_with(name, extra):
-    return ts.stomp_layers(ts.capture_path(name), extra=extra)
-
-
 def silence_messages(name, tolerance):
     out = []
-    for f in frames_of_with(name, ["-o", "stomp.heartbeat_tolerance:%d" % tolerance]):
+    for f in frames_of(name, ["-o", "stomp.heartbeat_tolerance:%d" % tolerance]):
         out += [(f, m) for m in flat(f).get("_ws.expert.message", []) if " silent for " in m]
     return out
 
@@ -775,9 +770,9 @@ class Misuse(unittest.TestCase):
              "stomp.expert.transaction_unknown", "stomp.expert.unsubscribe_unknown",
              "stomp.expert.subscription_id_reused", "stomp.expert.receipt_unknown"]
 
-    def misuse_items(self, name, extra=()):
+    def misuse_items(self, name):
         out = []
-        for f in frames_of_with(name, list(extra)):
+        for f in frames_of(name):
             fl = flat(f)
             out += [(f, k) for k in self.KINDS if k in fl]
         return out
@@ -807,7 +802,7 @@ class Misuse(unittest.TestCase):
                 self.assertEqual([(f["frame"], k) for f, k in self.misuse_items(name)], [])
                 checked += 1
         for name in ("amq-py12-tls-61614.pcap", "rmq-stompjs12-ws-15674.pcap"):
-            self.assertEqual(self.misuse_items(name, ts.capture_options(ts.capture_path(name))), [])
+            self.assertEqual(self.misuse_items(name), [])
         self.assertGreater(checked, 20)
 
     def test_capture_starting_mid_session_gets_no_misuse_warnings(self):

@@ -51,12 +51,13 @@ def sanitizer_env():
     }
 
 
-def run_one(path, env_extra, prefix, timeout, extra_args, two_pass=True):
+def base_args(two_pass):
     # one pass builds the tree while the state is made; two passes rebuild it after
-    args = (["-2"] if two_pass else []) + ["-V", "-o", "mcollective.psk:example-dev-psk"] + list(extra_args)
-    keys = os.path.splitext(path)[0] + ".keys"
-    if os.path.exists(keys):
-        args += ["-o", f"tls.keylog_file:{ts.readable(keys)}"]
+    return (["-2"] if two_pass else []) + ["-V", "-o", "mcollective.psk:example-dev-psk"]
+
+
+def run_one(path, env_extra, prefix, timeout, extra_args, two_pass=True):
+    args = base_args(two_pass) + list(extra_args) + ts.capture_options(path)
     cmd = ts.command(["-r", ts.readable(path)] + args)
     env = dict(os.environ)
     env.update(env_extra)
@@ -153,8 +154,7 @@ def main():
 
 
 def run_valgrind(path, env_extra, timeout, two_pass=True):
-    args = ((["-2"] if two_pass else []) +
-            ["-V", "-o", "mcollective.psk:example-dev-psk", "-r", ts.readable(path)])
+    args = base_args(two_pass) + ["-r", ts.readable(path)]
     cmd = ts.command(args)
     i = cmd.index("tshark")
     cmd = cmd[:i] + ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=no"] + cmd[i:]
