@@ -320,6 +320,8 @@ class Tracker {
   void link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n);
   void track_transaction(Connection& c, const ObservedFrame& f, FrameNotes* n);
   void mark_last(Connection& c, FrameNotes* n);
+  // Flags n as protocol misuse (FrameNotes::kMisuse), if c was seen from its start.
+  static void misuse(const Connection& c, FrameNotes* n);
 
   std::unordered_map<uint64_t, Connection> conns_;
   std::deque<FrameNotes> notes_;  // deque: stable addresses

@@ -46,6 +46,12 @@ std::string ack_key_for_ack(const ObservedFrame& f, Version v) {
 
 }  // namespace
 
+void Tracker::misuse(const Connection& c, FrameNotes* n) {
+  // judged only in sessions seen from their start: a capture that begins
+  // mid-session lacks what a frame may rightly refer to
+  if (c.saw_connect) n->set(FrameNotes::kMisuse);
+}
+
 void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   // Any client frame may ask for a receipt.
   if (is_client_command(f.command)) {
@@ -80,7 +86,7 @@ void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n
       }
     }
     // a RECEIPT must answer a receipt request of this session
-    if (f.command == Command::kReceipt && c.saw_connect) n->set(FrameNotes::kMisuse);
+    if (f.command == Command::kReceipt) misuse(c, n);
   }
   if ((f.command == Command::kConnected || f.command == Command::kError) && c.pending_connect) {
     link(c.pending_connect, n);
@@ -101,7 +107,7 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       s.subscribe = f.ref;
       Subscription*& slot = c.subs[s.id.empty() ? "dest:" + s.destination : s.id];
       // an id must be unique among the connection's active subscriptions
-      if (slot && !s.id.empty() && c.saw_connect) n->set(FrameNotes::kMisuse);
+      if (slot && !s.id.empty()) misuse(c, n);
       slot = &s;
       n->subscription = &s;
       return;
@@ -110,7 +116,7 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       const std::string key = has(f, "id") ? value_of(f, "id") : "dest:" + value_of(f, "destination");
       auto it = c.subs.find(key);
       if (it == c.subs.end()) {
-        if (c.saw_connect) n->set(FrameNotes::kMisuse);
+        misuse(c, n);
         return;
       }
       c.client_pending.erase(it->second);
@@ -162,7 +168,7 @@ void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   auto it = c.pending_acks.find(ack_key_for_ack(f, n->sent_under));
   if (it == c.pending_acks.end()) {
     // unknown, already acknowledged, or of an auto-ack subscription
-    if (c.saw_connect) n->set(FrameNotes::kMisuse);
+    misuse(c, n);
     return;
   }
   FrameNotes* msg = it->second;
@@ -205,7 +211,7 @@ void Tracker::track_transaction(Connection& c, const ObservedFrame& f, FrameNote
   const HeaderView* tx = first_header(f.headers, f.header_count, "transaction");
   if (!tx) {
     // BEGIN/COMMIT/ABORT must name a transaction
-    if (bounds && c.saw_connect) n->set(FrameNotes::kMisuse);
+    if (bounds) misuse(c, n);
     return;
   }
   const std::string id(tx->value);
@@ -217,7 +223,7 @@ void Tracker::track_transaction(Connection& c, const ObservedFrame& f, FrameNote
       t.begin = f.ref;
       t.begin_time = f.time;
       Transaction*& slot = c.transactions[id];
-      if (slot && c.saw_connect) n->set(FrameNotes::kMisuse);  // already open
+      if (slot) misuse(c, n);  // already open
       slot = &t;
       n->transaction = &t;
       return;
@@ -228,7 +234,7 @@ void Tracker::track_transaction(Connection& c, const ObservedFrame& f, FrameNote
       transit_->end_transaction(f.conn, id, f.command == Command::kCommit, f.time);
       auto it = c.transactions.find(id);
       if (it == c.transactions.end()) {
-        if (c.saw_connect) n->set(FrameNotes::kMisuse);
+        misuse(c, n);
         return;
       }
       Transaction* t = it->second;
