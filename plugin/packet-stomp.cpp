@@ -66,9 +66,7 @@ pref_t* tcp_relative_seq_pref = nullptr;
 // Whether the TCP handshake of this packet's connection is in the capture.
 bool handshake_captured(packet_info* pinfo) {
   conversation_t* conv = find_conversation_pinfo(pinfo, 0);
-  if (!conv) return false;
-  const struct tcp_analysis* tcpd = get_tcp_conversation_data(conv, pinfo);
-  return tcpd && !nstime_is_zero(&tcpd->ts_mru_syn);
+  return conv && wsc::tcp_handshake_seen(conv);
 }
 
 // A stream is STOMP only if STOMP is how it starts: the payload must be the

@@ -81,13 +81,8 @@ void add_silence_until_end(packet_info* pinfo, proto_item* frame_item, const sto
   // filled in on the first pass unless tcp.calculate_timestamps is off, in
   // which case it stays 0 and nothing is flagged).
   conversation_t* conv = find_conversation_pinfo(pinfo, 0);
-  if (!conv) return;
-  static int proto_tcp = -1;
-  if (proto_tcp < 0) proto_tcp = proto_get_id_by_filter_name("tcp");
-  const auto* tcpd =
-      static_cast<const struct tcp_analysis*>(conversation_get_proto_data(conv, proto_tcp));
-  if (!tcpd) return;
-  const double end = static_cast<double>(tcpd->ts_prev.secs) + tcpd->ts_prev.nsecs / 1e9;
+  double end = 0;
+  if (!conv || !wsc::tcp_last_packet_time(conv, &end)) return;
   const double factor = 1.0 + opt->heartbeat_tolerance_pct / 100.0;
   for (int client = 1; client >= 0; client--) {
     const guint32 interval = client ? e.heartbeat_client_ms : e.heartbeat_server_ms;

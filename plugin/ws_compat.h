@@ -57,12 +57,37 @@ inline guint8 tvb_u8(tvbuff_t* tvb, gint offset) {
 #endif
 }
 
+// TCP's analysis of a conversation, read only (null if TCP has none). The
+// reads of packet-tcp.h's structures below are kept here because newer
+// releases may rearrange them.
+inline const struct tcp_analysis* tcp_analysis_of(conversation_t* conv) {
+  static int proto_tcp = -1;
+  if (proto_tcp < 0) proto_tcp = proto_get_id_by_filter_name("tcp");
+  return static_cast<const struct tcp_analysis*>(conversation_get_proto_data(conv, proto_tcp));
+}
+
+// Whether the conversation's TCP handshake (a SYN) is in the capture.
+inline bool tcp_handshake_seen(conversation_t* conv) {
+  const struct tcp_analysis* tcpd = tcp_analysis_of(conv);
+  return tcpd && !nstime_is_zero(&tcpd->ts_mru_syn);
+}
+
+// The time of the conversation's latest packet so far (after the first
+// pass: its last; 0 when tcp.calculate_timestamps is off). False if TCP
+// has no analysis of it.
+inline bool tcp_last_packet_time(conversation_t* conv, double* t) {
+  const struct tcp_analysis* tcpd = tcp_analysis_of(conv);
+  if (!tcpd) return false;
+  *t = static_cast<double>(tcpd->ts_prev.secs) + tcpd->ts_prev.nsecs / 1e9;
+  return true;
+}
+
 // The raw TCP sequence number one past the newest segment TCP's sequence
 // analysis recorded for this packet's sender, if that segment is this
 // packet's (a segment that takes sequence space: data, SYN or FIN; a FIN
 // counts one past its data). False when the analysis is off or the packet
-// took no sequence space. Reads packet-tcp.h's flow structures, which
-// newer releases may rearrange: kept here for that reason.
+// took no sequence space. (get_tcp_conversation_data: it points fwd at
+// this packet's direction.)
 inline bool tcp_segment_end(conversation_t* conv, packet_info* pinfo, guint32* end,
                             guint32* base_seq) {
   const struct tcp_analysis* tcpd = get_tcp_conversation_data(conv, pinfo);
