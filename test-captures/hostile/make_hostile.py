@@ -265,7 +265,7 @@ def build():
 
     # 12. a 300 KB body without content-length (NUL-delimited) in MSS-sized
     # segments, with a retransmitted segment in the middle: the dissector
-    # collects such frames itself (see plugin/stomp_big_frame.h)
+    # collects such frames itself (see plugin/stomp/stomp_collect.h)
     c = session(40012)
     body = bytes((i * 7) % 251 + 1 for i in range(300000))  # no NUL inside
     c.client(b"SEND\ndestination:/queue/big\n\n" + body[:150000])

@@ -4,10 +4,10 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "arena.h"
+#include "dissector/common/arena.h"
 #include "fuzz_ruby_support.h"
-#include "mco_envelope.h"
-#include "mco_psk.h"
+#include "dissector/mcollective/mco_envelope.h"
+#include "dissector/mcollective/mco_psk.h"
 
 namespace {
 

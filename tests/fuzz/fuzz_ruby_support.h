@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "ruby_value.h"
+#include "dissector/ruby/ruby_value.h"
 
 namespace fuzzsupport {
 

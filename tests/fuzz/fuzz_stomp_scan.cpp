@@ -9,7 +9,7 @@
 #include <cstring>
 #include <algorithm>
 
-#include "stomp_frame.h"
+#include "dissector/stomp/stomp_frame.h"
 
 namespace {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "stomp_escape.h"
-#include "stomp_frame.h"
-#include "stomp_session.h"
+#include "dissector/stomp/stomp_escape.h"
+#include "dissector/stomp/stomp_frame.h"
+#include "dissector/stomp/stomp_session.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   stomp::Tracker tracker;

@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "arena.h"
+#include "dissector/common/arena.h"
 #include "fuzz_ruby_support.h"
-#include "ruby_yaml.h"
+#include "dissector/ruby/ruby_yaml.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   core::Arena arena(16u << 20);

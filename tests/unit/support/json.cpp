@@ -1,5 +1,5 @@
 // json.cpp - see json.h.
-#include "json.h"
+#include "support/json.h"
 
 #include <cstdlib>
 #include <fstream>

@@ -1,5 +1,5 @@
 // pcap_streams.cpp - see pcap_streams.h.
-#include "pcap_streams.h"
+#include "support/pcap_streams.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,5 +1,5 @@
 // sha1.cpp - SHA-1 (FIPS 180-4), written for the tests; see sha1.h.
-#include "sha1.h"
+#include "support/sha1.h"
 
 #include <cstdint>
 #include <cstdio>

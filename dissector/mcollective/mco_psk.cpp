@@ -1,0 +1,54 @@
+// mco_psk.cpp - psk :hash verification (see mco_psk.h).
+#include "dissector/mcollective/mco_psk.h"
+
+#include "dissector/mcollective/mco_envelope.h"
+#include "dissector/mcollective/mco_md5.h"
+
+namespace mco {
+
+void psk_digest(std::string_view body, std::string_view key, char out[33]) {
+  // Streamed, so the body is never copied to append the key.
+  Md5 m;
+  m.update(body.data(), body.size());
+  m.update(key.data(), key.size());
+  uint8_t d[16];
+  m.final(d);
+  digest_hex(d, out);
+}
+
+HashStatus verify_psk(std::string_view body, std::string_view key, std::string_view hash_text) {
+  if (hash_text.empty()) return HashStatus::NoHash;
+  if (hash_text.size() != 32) return HashStatus::Malformed;
+  for (char c : hash_text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+      return HashStatus::Malformed;
+  if (key.empty()) return HashStatus::NoKey;
+  char want[33];
+  psk_digest(body, key, want);
+  for (size_t i = 0; i < 32; ++i) {
+    char c = hash_text[i];
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    if (c != want[i]) return HashStatus::Invalid;
+  }
+  return HashStatus::Valid;
+}
+
+HashStatus verify_psk(const Envelope& env, std::string_view key) {
+  if (!env.hash.is_text) return HashStatus::NoHash;
+  const ruby::Value* b = ruby::deref(env.body.node);
+  std::string_view body = b && b->kind == ruby::Kind::String ? b->text : std::string_view();
+  return verify_psk(body, key, env.hash.text);
+}
+
+const char* hash_status_name(HashStatus s) {
+  switch (s) {
+    case HashStatus::Valid: return "valid";
+    case HashStatus::Invalid: return "invalid";
+    case HashStatus::NoKey: return "no key";
+    case HashStatus::NoHash: return "no hash";
+    case HashStatus::Malformed: return "not a psk hash";
+  }
+  return "?";
+}
+
+}  // namespace mco

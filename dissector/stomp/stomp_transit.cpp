@@ -1,0 +1,287 @@
+// stomp_transit.cpp - see stomp_transit.h.
+#include "dissector/stomp/stomp_transit.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace stomp {
+
+namespace {
+
+// Headers the broker sets, rewrites or drops: not part of the comparison.
+bool broker_header(std::string_view n) {
+  static const char* const kNames[] = {
+      "destination", "receipt", "transaction", "content-length", "content-type", "reply-to",
+      "timestamp", "expires", "priority", "persistent", "expiration", "message-id",
+      "subscription", "ack", "redelivered"};
+  for (const char* k : kNames)
+    if (n == k) return true;
+  return false;
+}
+
+// Bounds on the work per MESSAGE (captures where many identical SENDs are
+// never delivered, or come from many producers): SENDs examined per lane
+// and in all, and lanes (producers) per key.
+constexpr size_t kMaxCandidates = 64;
+constexpr size_t kMaxExamined = 256;
+constexpr size_t kMaxLanes = 64;
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool temporary(std::string_view d) {
+  return starts_with(d, "/temp-queue/") || starts_with(d, "/temp-topic/");
+}
+
+// A temporary destination's name, private to its connection.
+std::string scoped(uint64_t conn, std::string_view d) {
+  std::string r(d);
+  r += '\0';
+  r.append(reinterpret_cast<const char*>(&conn), sizeof conn);
+  return r;
+}
+
+}  // namespace
+
+std::string TransitMatcher::normalise_destination(uint64_t conn, std::string_view d) const {
+  static constexpr std::string_view kReply = "/reply-queue/";
+  if (starts_with(d, kReply)) return std::string("/queue/") + std::string(d.substr(kReply.size()));
+  if (temporary(d)) return scoped(conn, d);
+  if (starts_with(d, "/remote-temp-") && !remote_temp_.empty()) {
+    auto it = remote_temp_.find(std::string(d));
+    if (it != remote_temp_.end()) return it->second;
+  }
+  return std::string(d);
+}
+
+bool TransitMatcher::point_to_point(std::string_view d) {
+  for (std::string_view p : {"/queue/", "/temp-queue/", "/amq/queue/"})
+    if (d.substr(0, p.size()) == p) return true;
+  return false;
+}
+
+namespace {
+
+uint64_t digest(std::string_view s) {
+  return body_digest(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+}
+
+std::string held_key(uint64_t conn, std::string_view tx) {
+  std::string k(reinterpret_cast<const char*>(&conn), sizeof conn);
+  k.append(tx.data(), tx.size());
+  return k;
+}
+
+}  // namespace
+
+void TransitMatcher::on_send(FrameNotes* send, const ObservedFrame& f) {
+  const HeaderView* d = first_header(f.headers, f.header_count, "destination");
+  if (!d) return;
+  const uint32_t producer =
+      producers_.emplace(f.conn, static_cast<uint32_t>(producers_.size())).first->second;
+  Sent s{send, f.time, static_cast<uint32_t>(app_.size()), 0, false, false, kNone, producer};
+  for (size_t i = 0; i < f.header_count && s.app_count < UINT16_MAX; i++) {
+    const HeaderView& h = f.headers[i];
+    if (broker_header(h.name)) continue;
+    const uint64_t name = digest(h.name);
+    bool seen = false;  // first occurrence wins
+    for (uint32_t k = 0; k < s.app_count; k++) seen = seen || app_[s.app_first + k].name == name;
+    if (seen) continue;
+    app_.push_back({name, digest(h.value)});
+    s.app_count++;
+  }
+  auto dest = destinations_.emplace(normalise_destination(f.conn, d->value),
+                                    static_cast<uint32_t>(destinations_.size()));
+  const Key key{dest.first->second, f.body_hash, f.body_len};
+  const uint32_t index = static_cast<uint32_t>(sent_.size());
+  sent_.push_back(s);
+  const HeaderView* reply_to = first_header(f.headers, f.header_count, "reply-to");
+  if (reply_to && temporary(reply_to->value)) temp_reply_to_[index] = scoped(f.conn, reply_to->value);
+  if (send->receipt_requested()) awaiting_receipt_[send] = index;
+  const HeaderView* tx = first_header(f.headers, f.header_count, "transaction");
+  if (tx) {
+    held_[held_key(f.conn, tx->value)].push_back({index, key});
+    return;
+  }
+  enqueue(key, index);
+}
+
+void TransitMatcher::end_transaction(uint64_t conn, const std::string& tx, bool commit,
+                                     double t) {
+  auto it = held_.find(held_key(conn, tx));
+  if (it == held_.end()) return;
+  if (commit) {
+    for (const Held& h : it->second) {
+      Sent& s = sent_[h.index];
+      s.time = std::max(s.time, t);
+      s.notes->set(FrameNotes::kReleasedAtCommit);
+      enqueue(h.key, h.index);
+    }
+  }
+  held_.erase(it);
+}
+
+void TransitMatcher::answered(const FrameNotes* send, bool refused) {
+  auto it = awaiting_receipt_.find(send);
+  if (it == awaiting_receipt_.end()) return;
+  if (refused) {
+    Sent& s = sent_[it->second];
+    s.refused = true;
+    s.delivered = true;  // point-to-point: out of the way like a delivered one
+  }
+  awaiting_receipt_.erase(it);
+}
+
+void TransitMatcher::enqueue(const Key& key, uint32_t index) {
+  const uint32_t producer = sent_[index].producer;
+  auto q = queues_.find(key);
+  if (q == queues_.end()) {
+    queues_.emplace(key, Queue{Lane{producer, index, index}, nullptr});
+    return;
+  }
+  Queue& queue = q->second;
+  const size_t n = queue.lanes();
+  size_t l = 0;
+  while (l < n && queue.lane(l).producer != producer) l++;
+  if (l == n && n < kMaxLanes) {
+    if (!queue.more) queue.more.reset(new std::vector<Lane>());
+    queue.more->push_back(Lane{producer, index, index});
+    return;
+  }
+  Lane& lane = queue.lane(l == n ? n - 1 : l);  // beyond kMaxLanes producers share the last
+  sent_[lane.tail].next = index;
+  lane.tail = index;
+  if (lane.head == kNone) lane.head = index;
+}
+
+void TransitMatcher::Cursor::set(size_t lane, uint32_t i) {
+  if (lane == 0) {
+    first = i;
+    return;
+  }
+  if (!more) more.reset(new std::vector<uint32_t>());
+  if (more->size() < lane) more->resize(lane, kNone);
+  (*more)[lane - 1] = i;
+}
+
+template <typename Start, typename Skip, typename Carried>
+std::pair<uint32_t, size_t> TransitMatcher::oldest_carried(const Queue& q, double t,
+                                                           const Start& start, const Skip& skip,
+                                                           const Carried& carried) const {
+  uint32_t best = kNone;
+  size_t best_lane = 0, examined = 0;
+  for (size_t l = 0; l < q.lanes() && examined < kMaxExamined; l++) {
+    size_t here = 0;
+    for (uint32_t i = start(l); i != kNone && here < kMaxCandidates && examined < kMaxExamined;
+         i = sent_[i].next) {
+      const Sent& s = sent_[i];
+      if (s.time > t) break;  // not sent yet when this was delivered
+      if (best != kNone && before(best, i)) break;  // no older than what we have
+      if (skip(s)) continue;
+      here++, examined++;
+      if (carried(s)) {
+        best = i, best_lane = l;
+        break;
+      }
+    }
+  }
+  return {best, best_lane};
+}
+
+template <typename Carried>
+uint32_t TransitMatcher::take_point_to_point(const Queue& q, double t, const Carried& carried) {
+  // the oldest undelivered SEND of any lane that carries the headers
+  // (refused ones are marked delivered; the caller moves the lane heads on)
+  const uint32_t best =
+      oldest_carried(q, t, [&](size_t l) { return q.lane(l).head; },
+                     [](const Sent& s) { return s.delivered; }, carried).first;
+  if (best != kNone) sent_[best].delivered = true;
+  return best;
+}
+
+template <typename Carried>
+uint32_t TransitMatcher::take_fan_out(const Queue& q, Cursor& c, double t, const Carried& carried) {
+  // the oldest SEND after the subscriber's position in its lane that carries
+  // the headers: a broker keeps each producer's order
+  const auto [best, lane] = oldest_carried(
+      q, t,
+      [&](size_t l) {
+        const uint32_t at = c.at(l);
+        return at == kNone ? q.lane(l).head : sent_[at].next;
+      },
+      [](const Sent& s) { return s.refused; }, carried);
+  if (best != kNone) c.set(lane, best);
+  return best;
+}
+
+void TransitMatcher::learn_reply_to(uint32_t send, const ObservedFrame& msg) {
+  auto it = temp_reply_to_.find(send);
+  if (it == temp_reply_to_.end()) return;
+  const HeaderView* r = first_header(msg.headers, msg.header_count, "reply-to");
+  if (r && starts_with(r->value, "/remote-temp-")) {
+    remote_temp_[std::string(r->value)] = std::move(it->second);
+    temp_reply_to_.erase(it);
+  }
+}
+
+void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker* tracker) {
+  const HeaderView* d = first_header(f.headers, f.header_count, "destination");
+  if (!d) return;
+  // A redelivery carries a body we already linked once; don't consume a
+  // newer SEND for it.
+  const HeaderView* rd = first_header(f.headers, f.header_count, "redelivered");
+  if (rd && rd->value == "true") return;
+  const std::string dest = normalise_destination(f.conn, d->value);
+  auto di = destinations_.find(dest);
+  if (di == destinations_.end()) return;
+  const Key key{di->second, f.body_hash, f.body_len};
+  auto qi = queues_.find(key);
+  if (qi == queues_.end()) return;
+  Queue& q = qi->second;
+
+  // The MESSAGE's headers (first occurrence of each name) as digests.
+  std::vector<HeaderDigest> have;
+  have.reserve(f.header_count);
+  for (size_t i = 0; i < f.header_count; i++) {
+    const uint64_t name = digest(f.headers[i].name);
+    bool seen = false;
+    for (const HeaderDigest& h : have) seen = seen || h.name == name;
+    if (!seen) have.push_back({name, digest(f.headers[i].value)});
+  }
+  auto carried = [&](const Sent& s) {
+    for (uint32_t k = 0; k < s.app_count; k++) {
+      bool found = false;
+      for (const HeaderDigest& h : have) found = found || h == app_[s.app_first + k];
+      if (!found) return false;
+    }
+    return true;
+  };
+
+  uint32_t i = kNone;
+  if (point_to_point(dest)) {
+    i = take_point_to_point(q, f.time, carried);
+    // Everything sent with this key has been delivered: forget the key (a
+    // later SEND of the same body starts a new chain). On a busy queue
+    // this keeps one map entry per message in flight, not per message.
+    if (i != kNone) {
+      bool drained = true;
+      for (size_t l = 0; l < q.lanes(); l++) {
+        Lane& lane = q.lane(l);
+        while (lane.head != kNone && sent_[lane.head].delivered) lane.head = sent_[lane.head].next;
+        drained = drained && lane.head == kNone;
+      }
+      if (drained) queues_.erase(qi);
+    }
+  } else {
+    const HeaderView* sub = first_header(f.headers, f.header_count, "subscription");
+    const CursorKey ck{key, f.conn, sub ? digest(sub->value) : 0};
+    i = take_fan_out(q, cursors_[ck], f.time, carried);
+  }
+  if (i == kNone) return;
+  Sent& s = sent_[i];
+  const float dt = static_cast<float>(std::max(0.0, f.time - s.time));
+  msg->transit_link = {s.notes->self, dt};
+  tracker->add_delivery(s.notes, {f.ref, dt});
+  if (!temp_reply_to_.empty()) learn_reply_to(i, f);
+}
+
+}  // namespace stomp

@@ -1,0 +1,453 @@
+// stomp_collect.cpp - see stomp_collect.h.
+#include "plugin/stomp/stomp_collect.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+#include "plugin/common/glue_time.h"
+#include "plugin/stomp/stomp_fields.h"
+#include "dissector/stomp/stomp_format.h"
+#include "plugin/stomp/stomp_state.h"
+
+namespace {
+
+// Shared by the packets one collected item spans (file scope).
+struct Collection {
+  guint32 start_num;
+  guint32 end_num;  // 0 while (or if forever) incomplete
+};
+
+// An item being collected for one sender (first pass only).
+struct Collecting {
+  bool active = false;
+  guint32 next_seq = 0;      // TCP sequence number expected next
+  std::string bytes;         // the item so far
+  stomp::ScanResume resume;  // where its scan stopped
+  Collection* collection = nullptr;
+};
+
+enum Role : guint8 {
+  kStart = 1,  // an item starts here (at `offset`) and continues later
+  kMiddle,     // the whole packet continues an item
+  kEnd,        // an item (maybe more) completes here; replay from `prev`
+  kLost,       // TCP data before this packet is missing: the item is lost
+  kRepeat,     // the packet only repeats bytes already collected
+};
+
+// One item the first pass dissected from a collected buffer, kept so that
+// later passes show it without scanning again.
+struct CollectedItem {
+  stomp::Scan scan;
+  size_t offset;  // into PacketRole::bytes
+};
+
+// What the first pass did with a packet (file scope).
+struct PacketRole {
+  guint8 role;
+  guint32 skip;          // kEnd: retransmitted bytes at the start of the packet
+  guint64 so_far;        // kStart/kMiddle: bytes collected so far
+  // kEnd: the items that completed here, from a buffer holding the bytes of
+  // earlier packets [0, prev_len) and then this packet's from `skip`; only
+  // the bytes the items cover are kept (len), not the rest of the segment.
+  const guint8* bytes;
+  guint32 prev_len;
+  guint32 len;
+  const CollectedItem* items;
+  guint32 item_count;
+  Collection* collection;
+};
+
+// What a packet that closed its sender's side (FIN) inside an item ended
+// (file scope): the bytes collected, shown as the unterminated item they are.
+struct ClosedItem {
+  Collection* collection;
+  const guint8* bytes;
+  guint32 len;
+};
+
+// p_add_proto_data keys: a packet can complete one item and start the next.
+enum : guint32 { kKeyContinue = 20, kKeyStart = 21, kKeyClosed = 22 };
+
+std::unordered_map<uint64_t, Collecting>* g_collecting = nullptr;
+guint g_active = 0;         // first pass: senders with an item being collected
+bool g_any_closed = false;  // some packet closed a side inside an item
+
+void init(void) {
+  delete g_collecting;
+  g_collecting = new std::unordered_map<uint64_t, Collecting>();
+  g_active = 0;
+  g_any_closed = false;
+}
+
+void cleanup(void) {
+  delete g_collecting;
+  g_collecting = nullptr;
+  g_active = 0;
+  g_any_closed = false;
+}
+
+// Ends a collection. Assigning a fresh Collecting would keep the string's
+// storage (libstdc++ copies a short string into the existing buffer), so a
+// sender that once sent a 2 MB frame would hold 2 MB for good: free it
+// unless it is small enough to reuse.
+void finish(Collecting& c) {
+  if (c.bytes.capacity() > 64 * 1024) std::string().swap(c.bytes);
+  c.bytes.clear();
+  if (c.active && g_active) g_active--;
+  c.active = false;
+  c.next_seq = 0;
+  c.resume = stomp::ScanResume();
+  c.collection = nullptr;
+}
+
+uint64_t sender_key(packet_info* pinfo) {
+  return stomp_connection_id(pinfo) * 0x9e3779b97f4a7c15ull ^ stomp_sender_id(pinfo);
+}
+
+PacketRole* new_role(packet_info* pinfo, guint32 k, Role role, Collection* col) {
+  PacketRole* r = wmem_new0(wmem_file_scope(), PacketRole);
+  r->role = role;
+  r->collection = col;
+  p_add_proto_data(wmem_file_scope(), pinfo, proto_stomp, k, r);
+  return r;
+}
+
+PacketRole* get_role(packet_info* pinfo, guint32 k) {
+  return static_cast<PacketRole*>(p_get_proto_data(wmem_file_scope(), pinfo, proto_stomp, k));
+}
+
+// A packet (from `offset`) that only carries part of an item. Shown the way
+// TCP shows a segment it keeps for a desegmenting dissector: no STOMP item
+// (so `-Y stomp` lists frames, not pieces of them), TCP's own Info text, and
+// where the item started and ends.
+void show_part(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
+               const PacketRole* r) {
+  if (!stomp_col_used(pinfo))
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " ", "[TCP segment of a reassembled PDU]");
+  if (!tree) return;
+  proto_item* ti = proto_tree_add_uint_format_value(
+      tree, hf_stomp_reassembly_start, tvb, static_cast<gint>(offset),
+      tvb_captured_length_remaining(tvb, static_cast<gint>(offset)),
+      r->collection->start_num, "%u (%" G_GUINT64_FORMAT " bytes of it so far)",
+      r->collection->start_num, r->so_far);
+  proto_item_set_generated(ti);
+  if (r->collection->end_num) {
+    proto_item* e = proto_tree_add_uint(tree, hf_stomp_reassembled_in, tvb, 0, 0,
+                                        r->collection->end_num);
+    proto_item_set_generated(e);
+  }
+}
+
+// Scans the items of a collected buffer (first pass): bytes [0, prev_len)
+// came from earlier packets, the rest from this packet. Scanning stops after
+// the first item that ends in this packet's bytes: the rest of the packet is
+// scanned the ordinary way. Returns how many bytes the items cover and puts
+// them in *items / *count (file scope); *stopped_incomplete tells whether
+// scanning stopped on an item that is still incomplete.
+//
+// Later passes only keep the bytes the items cover, and most items scan the
+// same from those bytes alone: then *items is null and replays scan again.
+// The items are kept only when a scan looked past them (a frame cut short by
+// the next command line, junk before a command split across segments).
+size_t scan_collected(const guint8* buf, size_t len, size_t prev_len, stomp::ScanResume* resume,
+                      const CollectedItem** items, guint32* count, bool* stopped_incomplete) {
+  static const stomp::ScanLimits limits;
+  // Nearly always one item: the one that was incomplete. More only when a
+  // rescan ends it sooner (a missing NUL).
+  constexpr guint32 kLocal = 8;
+  CollectedItem local[kLocal];
+  CollectedItem* out = local;
+  guint32 cap = kLocal;
+  guint32 n = 0;
+  size_t pos = 0;
+  *stopped_incomplete = false;
+  while (pos < len) {
+    const stomp::Scan s =
+        stomp::scan(buf + pos, len - pos, false, limits, pos == 0 ? resume : nullptr);
+    if (s.status == stomp::ScanStatus::kNeedMore || s.length == 0) {
+      *stopped_incomplete = true;
+      break;
+    }
+    if (n == cap) {
+      CollectedItem* bigger = wmem_alloc_array(wmem_file_scope(), CollectedItem, cap * 2);
+      std::memcpy(bigger, out, cap * sizeof(CollectedItem));
+      out = bigger;
+      cap *= 2;
+    }
+    out[n].scan = s;
+    out[n].offset = pos;
+    n++;
+    pos += s.length;
+    if (pos > prev_len) break;  // the rest of this packet: ordinary scanning
+  }
+  *count = n;
+  *items = nullptr;
+  for (guint32 i = 0; i < n; i++) {
+    const size_t at = out[i].offset;
+    if (!stomp::same_scan(stomp::scan(buf + at, pos - at, false, limits), out[i].scan)) {
+      *items = static_cast<const CollectedItem*>(
+          wmem_memdup(wmem_file_scope(), out, n * sizeof(CollectedItem)));
+      break;
+    }
+  }
+  return pos;
+}
+
+// Shows one item of a collected buffer.
+void show_item(tvbuff_t* ct, packet_info* pinfo, proto_tree* tree, const guint8* buf,
+               const CollectedItem& it, const StompFrameOptions* opt) {
+  const guint off = static_cast<guint>(it.offset);
+  switch (it.scan.status) {
+    case stomp::ScanStatus::kFrame:
+      stomp_dissect_frame(ct, pinfo, tree, off, buf + it.offset, &it.scan, opt);
+      break;
+    case stomp::ScanStatus::kHeartbeat:
+      stomp_dissect_heartbeat(ct, pinfo, tree, off, &it.scan, opt);
+      break;
+    default:
+      stomp_dissect_junk(ct, pinfo, tree, off, &it.scan);
+      break;
+  }
+}
+
+// Shows the items the first pass found, from a data source of their own.
+void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const PacketRole* r,
+                    const StompFrameOptions* opt) {
+  if (r->item_count == 0) return;
+  tvbuff_t* ct = tvb_new_child_real_data(tvb, r->bytes, r->len, static_cast<gint>(r->len));
+  add_new_data_source(pinfo, ct, "Reassembled STOMP");
+  if (tree) {
+    proto_item* ti = proto_tree_add_uint_format_value(
+        tree, hf_stomp_reassembly_start, ct, 0, static_cast<gint>(r->len),
+        r->collection->start_num, "%u (%u bytes reassembled)", r->collection->start_num, r->len);
+    proto_item_set_generated(ti);
+  }
+  static const stomp::ScanLimits limits;
+  size_t pos = 0;
+  for (guint32 i = 0; i < r->item_count; i++) {
+    CollectedItem it;
+    if (r->items) {
+      it = r->items[i];
+    } else {
+      // scan_collected checked that this gives what the first pass found
+      it.scan = stomp::scan(r->bytes + pos, r->len - pos, false, limits);
+      it.offset = pos;
+      if (it.scan.length == 0 || it.scan.status == stomp::ScanStatus::kNeedMore) return;
+    }
+    show_item(ct, pinfo, tree, r->bytes, it, opt);
+    pos = it.offset + it.scan.length;
+  }
+}
+
+// Shows bytes that will never be completed: every item in them, the last
+// one unterminated, from a data source of their own.
+void show_unterminated(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const guint8* b,
+                       size_t len, const StompFrameOptions* opt) {
+  tvbuff_t* ct = tvb_new_child_real_data(tvb, b, static_cast<guint>(len), static_cast<gint>(len));
+  add_new_data_source(pinfo, ct, "Reassembled STOMP");
+  static const stomp::ScanLimits limits;
+  for (size_t pos = 0; pos < len;) {
+    CollectedItem it;
+    it.scan = stomp::scan(b + pos, len - pos, /*at_end=*/true, limits);
+    it.offset = pos;
+    if (it.scan.length == 0 || it.scan.status == stomp::ScanStatus::kNeedMore) break;
+    show_item(ct, pinfo, tree, b, it, opt);
+    pos += it.scan.length;
+  }
+}
+
+}  // namespace
+
+bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                         const struct tcpinfo* tcp, guint offset, const guint8* buf, guint len,
+                         const stomp::ScanResume* scanned) {
+  if (PINFO_FD_VISITED(pinfo)) {
+    const PacketRole* r = get_role(pinfo, kKeyStart);
+    if (!r) return false;
+    show_part(tvb, pinfo, tree, offset, r);
+    return true;
+  }
+  if (!tcp || !g_collecting) return false;
+  Collecting& c = (*g_collecting)[sender_key(pinfo)];
+  Collection* col = wmem_new0(wmem_file_scope(), Collection);
+  col->start_num = pinfo->num;
+  if (!c.active) g_active++;
+  c.active = true;
+  c.next_seq = tcp->nxtseq;  // the bytes we were handed end with this segment
+  c.bytes.assign(reinterpret_cast<const char*>(buf), len);
+  c.resume = scanned ? *scanned : stomp::ScanResume();
+  c.collection = col;
+  PacketRole* r = new_role(pinfo, kKeyStart, kStart, col);
+  r->so_far = len;
+  stomp_tracker().incomplete(stomp_connection_id(pinfo), stomp_sender_id(pinfo), pinfo->num);
+  show_part(tvb, pinfo, tree, offset, r);
+  return true;
+}
+
+guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                             const struct tcpinfo* tcp, const StompFrameOptions* opt) {
+  const guint avail = tvb_captured_length(tvb);
+  wmem_allocator_t* pool = wsc::packet_pool(pinfo);
+  const uint64_t conn = stomp_connection_id(pinfo);
+  const uint64_t sender = stomp_sender_id(pinfo);
+
+  if (PINFO_FD_VISITED(pinfo)) {
+    const PacketRole* r = get_role(pinfo, kKeyContinue);
+    if (!r) return 0;
+    if (r->role == kMiddle) {
+      // Never completed: on its last packet, show what there was.
+      Collecting* c = nullptr;
+      if (g_collecting) {
+        auto it = g_collecting->find(sender_key(pinfo));
+        if (it != g_collecting->end() && it->second.active &&
+            it->second.collection == r->collection)
+          c = &it->second;
+      }
+      if (c && stomp_tracker().unterminated_at(conn, sender, pinfo->num)) {
+        // Nothing more came: show what there was.
+        const guint8* b =
+            static_cast<const guint8*>(wmem_memdup(pool, c->bytes.data(), c->bytes.size()));
+        show_unterminated(tvb, pinfo, tree, b, c->bytes.size(), opt);
+        return avail;
+      }
+      show_part(tvb, pinfo, tree, 0, r);
+      return avail;
+    }
+    if (r->role == kRepeat) return avail;
+    if (r->role != kEnd) return 0;
+    // Replay: the items the first pass found.
+    show_collected(tvb, pinfo, tree, r, opt);
+    if (r->len <= r->prev_len) return avail;  // the rest went into the next item
+    return static_cast<guint>(r->skip + (r->len - r->prev_len));
+  }
+
+  if (!tcp || !g_collecting) return 0;
+  auto it = g_collecting->find(sender_key(pinfo));
+  if (it == g_collecting->end() || !it->second.active) return 0;
+  Collecting& c = it->second;
+
+  // Place this segment by its sequence number.
+  const gint32 behind = static_cast<gint32>(c.next_seq - tcp->seq);
+  if (behind < 0) {
+    // Bytes are missing: the item cannot be completed. Give up on it; the
+    // ordinary scan resynchronises on the next command line.
+    new_role(pinfo, kKeyContinue, kLost, c.collection);
+    finish(c);
+    stomp_tracker().consumed(conn, sender);
+    return 0;
+  }
+  if (static_cast<guint>(behind) >= avail) {
+    // All retransmitted: nothing new for the item, and nothing to scan.
+    new_role(pinfo, kKeyContinue, kRepeat, c.collection);
+    return avail;
+  }
+  const guint skip = static_cast<guint>(behind);
+  const size_t prev_len = c.bytes.size();
+  const guint8* seg = tvb_get_ptr(tvb, static_cast<gint>(skip), static_cast<gint>(avail - skip));
+  c.bytes.append(reinterpret_cast<const char*>(seg), avail - skip);
+  c.next_seq = tcp->nxtseq;
+
+  // Still incomplete? Scan where the last scan stopped, without copying.
+  static const stomp::ScanLimits limits;
+  stomp::ScanResume probe = c.resume;
+  const stomp::Scan first = stomp::scan(reinterpret_cast<const guint8*>(c.bytes.data()),
+                                        c.bytes.size(), false, limits, &probe);
+  if (first.status == stomp::ScanStatus::kNeedMore) {
+    c.resume = probe;
+    // Once the header section tells the length, allocate it once (the
+    // scanner caps what it believes).
+    if (first.need > c.bytes.size()) c.bytes.reserve(first.need);
+    PacketRole* r = new_role(pinfo, kKeyContinue, kMiddle, c.collection);
+    r->so_far = c.bytes.size();
+    stomp_tracker().incomplete(conn, sender, pinfo->num);
+    show_part(tvb, pinfo, tree, 0, r);
+    return avail;
+  }
+
+  // Something completes here: scan it, keep what replays need, dissect.
+  PacketRole* r = new_role(pinfo, kKeyContinue, kEnd, c.collection);
+  r->skip = skip;
+  r->prev_len = static_cast<guint32>(prev_len);
+  const guint8* work = reinterpret_cast<const guint8*>(c.bytes.data());
+  const CollectedItem* items = nullptr;
+  guint32 count = 0;
+  bool incomplete = false;
+  const size_t used =
+      scan_collected(work, c.bytes.size(), prev_len, &c.resume, &items, &count, &incomplete);
+  r->items = items;
+  r->item_count = count;
+  r->len = static_cast<guint32>(used);
+  r->bytes = static_cast<const guint8*>(wmem_memdup(wmem_file_scope(), work, used));
+  c.collection->end_num = pinfo->num;
+  if (incomplete) {
+    // (rare) a rescan ended the earlier item sooner: the rest of the buffer
+    // is the next item, still being collected
+    c.bytes.erase(0, used);
+    c.resume = stomp::ScanResume();
+    Collection* col = wmem_new0(wmem_file_scope(), Collection);
+    col->start_num = pinfo->num;
+    c.collection = col;
+    stomp_tracker().incomplete(conn, sender, pinfo->num);
+    show_collected(tvb, pinfo, tree, r, opt);
+    return avail;
+  }
+  finish(c);
+  stomp_tracker().consumed(conn, sender);
+  // Dissection may throw (longjmp): nothing with a destructor is live here.
+  show_collected(tvb, pinfo, tree, r, opt);
+  return static_cast<guint>(skip + (used - prev_len));
+}
+
+bool stomp_collect_watching(packet_info* pinfo) {
+  return PINFO_FD_VISITED(pinfo) ? g_any_closed : g_active != 0;
+}
+
+bool stomp_collect_pending(packet_info* pinfo, guint32* next_seq) {
+  if (PINFO_FD_VISITED(pinfo) || !g_collecting || !g_active) return false;
+  auto it = g_collecting->find(sender_key(pinfo));
+  if (it == g_collecting->end() || !it->second.active) return false;
+  *next_seq = it->second.next_seq;
+  return true;
+}
+
+void stomp_collect_closed(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
+                          const StompFrameOptions* opt) {
+  const ClosedItem* done = nullptr;
+  if (PINFO_FD_VISITED(pinfo)) {
+    done = static_cast<const ClosedItem*>(
+        p_get_proto_data(wmem_file_scope(), pinfo, proto_stomp, kKeyClosed));
+  } else if (g_collecting) {
+    auto it = g_collecting->find(sender_key(pinfo));
+    if (it == g_collecting->end() || !it->second.active) return;
+    Collecting& c = it->second;
+    ClosedItem* ci = wmem_new0(wmem_file_scope(), ClosedItem);
+    ci->collection = c.collection;
+    ci->len = static_cast<guint32>(c.bytes.size());
+    ci->bytes = static_cast<const guint8*>(wmem_memdup(wmem_file_scope(), c.bytes.data(), ci->len));
+    c.collection->end_num = pinfo->num;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_stomp, kKeyClosed, ci);
+    g_any_closed = true;
+    finish(c);
+    // Ended here, not at its last data packet (where a second pass would
+    // otherwise show it).
+    stomp_tracker().consumed(stomp_connection_id(pinfo), stomp_sender_id(pinfo));
+    done = ci;
+  }
+  if (!done) return;
+  if (tree) {
+    proto_item* ti = proto_tree_add_uint_format_value(
+        tree, hf_stomp_reassembly_start, tvb, 0, 0, done->collection->start_num,
+        "%u (%u bytes until the sender closed the connection)", done->collection->start_num,
+        done->len);
+    proto_item_set_generated(ti);
+  }
+  // Dissection may throw (longjmp): nothing with a destructor is live here.
+  show_unterminated(tvb, pinfo, tree, done->bytes, done->len, opt);
+}
+
+void stomp_collect_register(void) {
+  register_init_routine(init);
+  register_cleanup_routine(cleanup);
+}

@@ -1,0 +1,154 @@
+// stomp_state.cpp - see stomp_state.h.
+#include "plugin/stomp/stomp_state.h"
+
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "plugin/stomp/stomp_fields.h"
+
+namespace {
+
+stomp::Tracker* g_tracker = nullptr;
+// where each (connection, sender) is, for mid-stream starts (first pass)
+std::unordered_map<uint64_t, StompSenderStart>* g_starts = nullptr;
+// connections seen carrying STOMP inside WebSocket (first pass)
+std::unordered_set<uint64_t>* g_stomp_conns = nullptr;
+
+// Keys of proto_stomp's per-packet (pinfo->pool) data.
+enum : guint32 { kKeyPacketState = 1 };
+
+// Lives for one dissection of one packet.
+struct PacketState {
+  guint32 next_idx;    // FrameRef::idx of the next frame
+  gboolean info_used;  // the Info column already holds a STOMP item
+  gboolean info_full;  // ... and is as long as Wireshark lets it be
+  guint32 info_len;    // what we wrote to it so far
+  gboolean have_conn;
+  guint64 conn;        // stomp_connection_id, looked up once per packet
+};
+
+// Appending rescans the column (g_strlcat), so appends stop once the
+// column holds what Wireshark can show anyway (COL_MAX_INFO_LEN): that keeps
+// a segment with a thousand frames linear.
+constexpr guint32 kInfoRoom = COL_MAX_INFO_LEN - 8;
+
+void state_init(void) {
+  delete g_tracker;
+  g_tracker = new stomp::Tracker();
+  delete g_starts;
+  g_starts = new std::unordered_map<uint64_t, StompSenderStart>();
+  delete g_stomp_conns;
+  g_stomp_conns = new std::unordered_set<uint64_t>();
+}
+
+void state_cleanup(void) {
+  delete g_tracker;
+  g_tracker = nullptr;
+  delete g_starts;
+  g_starts = nullptr;
+  delete g_stomp_conns;
+  g_stomp_conns = nullptr;
+}
+
+uint64_t started_key(uint64_t conn, uint64_t sender) {
+  return conn * 0x9e3779b97f4a7c15ull ^ sender;
+}
+
+PacketState* packet_state(packet_info* pinfo) {
+  auto* st = static_cast<PacketState*>(
+      p_get_proto_data(wsc::packet_pool(pinfo), pinfo, proto_stomp, kKeyPacketState));
+  if (!st) {
+    st = wmem_new0(wsc::packet_pool(pinfo), PacketState);
+    p_add_proto_data(wsc::packet_pool(pinfo), pinfo, proto_stomp, kKeyPacketState, st);
+  }
+  return st;
+}
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  return h;
+}
+
+}  // namespace
+
+stomp::Tracker& stomp_tracker(void) {
+  if (!g_tracker) g_tracker = new stomp::Tracker();
+  return *g_tracker;
+}
+
+stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo) {
+  stomp::FrameRef r;
+  r.num = pinfo->num;
+  r.idx = packet_state(pinfo)->next_idx++;
+  return r;
+}
+
+void stomp_col_append(packet_info* pinfo, const char* text) {
+  PacketState* st = packet_state(pinfo);
+  const guint32 n = static_cast<guint32>(strlen(text));
+  if (!st->info_used) {
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "STOMP");
+    col_clear(pinfo->cinfo, COL_INFO);
+    st->info_used = TRUE;
+    col_add_str(pinfo->cinfo, COL_INFO, text);
+    st->info_len = n;
+    return;
+  }
+  if (st->info_full) return;
+  if (st->info_len + 2 + n > kInfoRoom) {
+    col_append_str(pinfo->cinfo, COL_INFO, ", \xe2\x80\xa6");
+    st->info_full = TRUE;
+    return;
+  }
+  col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+  st->info_len += 2 + n;
+}
+
+gboolean stomp_col_used(packet_info* pinfo) { return packet_state(pinfo)->info_used; }
+
+void stomp_col_extend(packet_info* pinfo, const char* text) {
+  PacketState* st = packet_state(pinfo);
+  const guint32 n = static_cast<guint32>(strlen(text));
+  if (st->info_full || st->info_len + n > kInfoRoom) return;
+  col_append_str(pinfo->cinfo, COL_INFO, text);
+  st->info_len += n;
+}
+
+uint64_t stomp_connection_id(packet_info* pinfo) {
+  PacketState* st = packet_state(pinfo);
+  if (!st->have_conn) {
+    st->conn = find_or_create_conversation(pinfo)->conv_index;
+    st->have_conn = TRUE;
+  }
+  return st->conn;
+}
+
+uint64_t stomp_sender_id(packet_info* pinfo) {
+  uint64_t h = pinfo->srcport;
+  h = mix(h, add_address_to_hash64(0, &pinfo->src));
+  return h;
+}
+
+StompSenderStart stomp_sender_start(uint64_t conn, uint64_t sender) {
+  if (!g_starts) return StompSenderStart::kStarted;
+  auto it = g_starts->find(started_key(conn, sender));
+  return it == g_starts->end() ? StompSenderStart::kUnknown : it->second;
+}
+
+void stomp_set_sender_start(uint64_t conn, uint64_t sender, StompSenderStart state) {
+  if (g_starts) (*g_starts)[started_key(conn, sender)] = state;
+}
+
+void stomp_mark_stomp_connection(uint64_t conn) {
+  if (g_stomp_conns) g_stomp_conns->insert(conn);
+}
+
+bool stomp_is_stomp_connection(uint64_t conn) {
+  return g_stomp_conns && g_stomp_conns->count(conn) != 0;
+}
+
+void stomp_state_register(void) {
+  register_init_routine(state_init);
+  register_cleanup_routine(state_cleanup);
+}

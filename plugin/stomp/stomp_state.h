@@ -1,0 +1,46 @@
+// stomp_state.h - capture-lifetime state of the STOMP glue: the session
+// Tracker (created when a capture file is opened, destroyed when it is
+// closed) and the per-packet frame counter that gives each frame its
+// FrameRef.
+#pragma once
+
+#include "plugin/common/ws_compat.h"
+
+#include "dissector/stomp/stomp_session.h"
+
+// The tracker of the capture being dissected (never null after init).
+stomp::Tracker& stomp_tracker(void);
+
+// FrameRef for the next STOMP frame dissected in this packet.
+stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo);
+
+// Appends one item (frame, heart-beat, junk) to the Info column; the first
+// item of a packet replaces what lower layers wrote there.
+void stomp_col_append(packet_info* pinfo, const char* text);
+// Whether this packet's Info column holds a STOMP item yet.
+gboolean stomp_col_used(packet_info* pinfo);
+// Adds to the last item (a sub-dissector's summary of a frame's body).
+void stomp_col_extend(packet_info* pinfo, const char* text);
+
+// Connection id and sender id as the Tracker wants them.
+uint64_t stomp_connection_id(packet_info* pinfo);
+uint64_t stomp_sender_id(packet_info* pinfo);
+
+// First pass: where each sender of a connection is in a capture that may
+// have started in the middle of a frame (the glue skips to the first frame
+// of each side).
+enum class StompSenderStart : guint8 {
+  kUnknown,   // nothing seen from this sender yet
+  kInside,    // skipping: inside a frame that began before the capture
+  kAfterNul,  // skipping: that frame's NUL was the last byte seen
+  kStarted,   // STOMP items are parsed from this sender
+};
+StompSenderStart stomp_sender_start(uint64_t conn, uint64_t sender);
+void stomp_set_sender_start(uint64_t conn, uint64_t sender, StompSenderStart state);
+
+// First pass: connections found carrying STOMP inside WebSocket (where the
+// transport below offers every message to the heuristics anew).
+void stomp_mark_stomp_connection(uint64_t conn);
+bool stomp_is_stomp_connection(uint64_t conn);
+
+void stomp_state_register(void);

@@ -1,0 +1,111 @@
+// stomp_escape_test.cpp - header escaping per STOMP 1.1/1.2 ("Value
+// Encoding" in the 1.2 specification), version lists, and display helpers.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "dissector/stomp/stomp_escape.h"
+#include "dissector/stomp/stomp_format.h"
+
+using stomp::EscapeMode;
+
+namespace {
+struct Out {
+  std::string text;
+  stomp::UnescapeResult r;
+};
+Out unescape(const std::string& in, EscapeMode m) {
+  std::string buf(in.size(), '\0');
+  Out o;
+  o.r = stomp::unescape(reinterpret_cast<const uint8_t*>(in.data()), in.size(),
+                        reinterpret_cast<uint8_t*>(&buf[0]), m);
+  o.text = buf.substr(0, o.r.out_len);
+  return o;
+}
+stomp::Version versions(const char* s) {
+  return stomp::parse_version_list(reinterpret_cast<const uint8_t*>(s), strlen(s));
+}
+}  // namespace
+
+TEST(StompEscape, DecodesTheFourSequencesIn12) {
+  Out o = unescape("a\\cb\\nc\\rd\\\\e", EscapeMode::kV12);
+  EXPECT_EQ(o.text, "a:b\nc\rd\\e");
+  EXPECT_EQ(o.r.invalid, 0u);
+  EXPECT_TRUE(o.r.changed);
+}
+
+TEST(StompEscape, CarriageReturnEscapeIsUndefinedIn11) {
+  Out o = unescape("x\\ry", EscapeMode::kV11);
+  EXPECT_EQ(o.text, "x\\ry");
+  EXPECT_EQ(o.r.invalid, 1u);
+  EXPECT_EQ(o.r.first_invalid, 1u);
+}
+
+TEST(StompEscape, UndefinedSequencesAreKeptAndCounted) {
+  Out o = unescape("\\t and \\x and trailing \\", EscapeMode::kV12);
+  EXPECT_EQ(o.text, "\\t and \\x and trailing \\");
+  EXPECT_EQ(o.r.invalid, 3u);
+}
+
+TEST(StompEscape, NoneModeCopiesVerbatim) {
+  Out o = unescape("ID\\cbroker", EscapeMode::kNone);
+  EXPECT_EQ(o.text, "ID\\cbroker");
+  EXPECT_FALSE(o.r.changed);
+}
+
+TEST(StompEscape, ActiveMqMessageIdIn11) {
+  // ActiveMQ writes ':' in message ids as \c in 1.1/1.2 sessions
+  Out o = unescape("ID\\cmyhost-45871-1700000000000-3\\c1\\c1\\c1\\c1", EscapeMode::kV11);
+  EXPECT_EQ(o.text, "ID:myhost-45871-1700000000000-3:1:1:1:1");
+}
+
+TEST(StompEscape, ModeDependsOnVersionAndCommand) {
+  using stomp::Command;
+  using stomp::Version;
+  EXPECT_EQ(stomp::escape_mode_for(Version::k10, Command::kSend), EscapeMode::kNone);
+  EXPECT_EQ(stomp::escape_mode_for(Version::k11, Command::kSend), EscapeMode::kV11);
+  EXPECT_EQ(stomp::escape_mode_for(Version::k12, Command::kMessage), EscapeMode::kV12);
+  EXPECT_EQ(stomp::escape_mode_for(Version::k12, Command::kConnect), EscapeMode::kNone);
+  EXPECT_EQ(stomp::escape_mode_for(Version::k12, Command::kConnected), EscapeMode::kNone);
+}
+
+TEST(StompVersion, HighestOfAList) {
+  EXPECT_EQ(versions("1.0,1.1,1.2"), stomp::Version::k12);
+  EXPECT_EQ(versions("1.1, 1.0"), stomp::Version::k11);
+  EXPECT_EQ(versions("1.0"), stomp::Version::k10);
+  EXPECT_EQ(versions("2.0"), stomp::Version::kUnknown);
+  EXPECT_EQ(versions(""), stomp::Version::kUnknown);
+}
+
+TEST(StompFormat, SizesReadLikeWireshark) {
+  char b[32];
+  auto f = [&](uint64_t n) {
+    stomp::format_size(n, b, sizeof b);
+    return std::string(b);
+  };
+  EXPECT_EQ(f(0), "0 bytes");
+  EXPECT_EQ(f(1), "1 byte");
+  EXPECT_EQ(f(999), "999 bytes");
+  EXPECT_EQ(f(1200), "1.2 kB");
+  EXPECT_EQ(f(204800), "204.8 kB");
+  EXPECT_EQ(f(999999), "1.0 MB");
+  EXPECT_EQ(f(2097152), "2.1 MB");
+}
+
+TEST(StompFormat, Utf8) {
+  auto printable = [](const std::string& s) {
+    return stomp::is_printable_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  auto valid = [](const std::string& s) {
+    return stomp::is_valid_utf8(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  EXPECT_TRUE(printable("Gr\xc3\xbc\xc3\x9f" "e \xe2\x98\x83\n"));
+  EXPECT_FALSE(printable(std::string("a\0b", 3)));
+  EXPECT_TRUE(valid(std::string("a\0b", 3)));
+  EXPECT_FALSE(valid("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(valid("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(valid("\xe2\x98"));          // truncated
+  // control bytes are valid UTF-8 but not printable text (a Marshal header)
+  EXPECT_TRUE(valid("\x04\x08{"));
+  EXPECT_FALSE(printable("\x04\x08{"));
+}
