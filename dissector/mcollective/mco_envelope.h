@@ -136,12 +136,15 @@ const Envelope* decode_envelope(const uint8_t* data, size_t len, core::Arena& ar
 
 // Cheap pre-check for a heuristic dissector: a Marshal Hash (04 08 7b/7d), a
 // Psych/Syck YAML document whose first key line starts with ':', or Base64 of
-// either. Never true for plain text or JSON.
-bool looks_like_mcollective(const uint8_t* data, size_t len);
+// either. Never true for plain text or JSON. Reads a bounded prefix whatever
+// the body's size (at most 344 bytes); *examined, when given, receives how
+// many bytes it read.
+bool looks_like_mcollective(const uint8_t* data, size_t len, size_t* examined = nullptr);
 
-// Undoes the optional Base64 body layer: when every byte is Base64 alphabet,
-// '=' or a line break and the decoded bytes start with 04 08 or "---", returns
-// the arena copy (and its length); else nullptr.
+// Undoes the optional Base64 body layer: when the first group decodes to
+// 04 08 or "---" and every byte is Base64 alphabet, '=' or a line break,
+// returns the arena copy (and its length); else nullptr (after reading only
+// the first 4 bytes, for a body that does not start like an envelope).
 const uint8_t* unwrap_base64_body(const uint8_t* data, size_t len, core::Arena& arena,
                                   size_t* out_len);
 

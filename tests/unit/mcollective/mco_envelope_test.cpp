@@ -383,6 +383,51 @@ TEST(McoEnvelope, LooksLikeMcollectiveRejectsRandomText) {
   }
 }
 
+// The pre-check runs on every STOMP body: what it reads must not grow with
+// the body (issue 10: hex text is all Base64 alphabet, and a 1 MiB hex body
+// used to be scanned and decoded in full).
+TEST(McoEnvelope, LooksLikeMcollectiveReadsABoundedPrefix) {
+  std::mt19937 rng(11);
+  const std::string hex = "0123456789abcdef";
+  const std::string b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto body = [&](const std::string& head, const std::string& alphabet) {
+    std::string t = head;
+    while (t.size() < (1u << 20)) t += alphabet[rng() % alphabet.size()];
+    return t;
+  };
+  struct Case {
+    std::string text;
+    bool mcollective;
+  } cases[] = {
+      {body("", hex), false},               // hex ids, hashes, tokens
+      {body("", b64), false},               // ordinary Base64
+      {body("BAh7", b64), true},            // Base64 of a Marshal Hash start: decode it
+      {body("BAh7 ", b64), false},          // ... but not Base64 as Ruby writes it
+      {body("LS0t", hex), false},           // Base64 of "---", then not YAML
+      {body("--- ", "x"), false},           // a YAML header line that never ends
+      {body("---\n:", "k"), false},         // a key that never ends
+      {body("---\n:body: ", hex), true},    // a real start, then a big value
+      {body("\x04\x08{", hex), true},       // Marshal Hash start
+  };
+  for (const auto& c : cases) {
+    size_t examined = 0;
+    EXPECT_EQ(mco::looks_like_mcollective(reinterpret_cast<const uint8_t*>(c.text.data()),
+                                          c.text.size(), &examined),
+              c.mcollective)
+        << c.text.substr(0, 16);
+    EXPECT_LE(examined, 344u) << c.text.substr(0, 16);
+  }
+  // Undoing the Base64 layer reads 4 bytes of a body that cannot be one and
+  // spends no arena on it.
+  const std::string h = body("", hex);
+  core::Arena arena;
+  size_t out = 0;
+  EXPECT_EQ(mco::unwrap_base64_body(reinterpret_cast<const uint8_t*>(h.data()), h.size(), arena,
+                                    &out),
+            nullptr);
+  EXPECT_EQ(arena.used(), 0u);
+}
+
 TEST(McoEnvelope, NamesForTheGlue) {
   EXPECT_STREQ(mco::security_name(Security::Aes), "aes_security");
   EXPECT_STREQ(mco::serializer_name(Serializer::Yaml), "yaml");
