@@ -57,6 +57,16 @@ inline guint8 tvb_u8(tvbuff_t* tvb, gint offset) {
 #endif
 }
 
+// A growing string in a wmem pool (4.0: wmem_strbuf_sized_new, with a size
+// limit, 0 = none; 4.2 renamed it wmem_strbuf_new_sized, without one).
+inline wmem_strbuf_t* strbuf_new(wmem_allocator_t* pool, gsize size) {
+#if STOMP_WS_VERSION >= 402
+  return wmem_strbuf_new_sized(pool, size);
+#else
+  return wmem_strbuf_sized_new(pool, size, 0);
+#endif
+}
+
 // TCP's analysis of a conversation, read only (null if TCP has none). The
 // reads of packet-tcp.h's structures below are kept here because newer
 // releases may rearrange them.

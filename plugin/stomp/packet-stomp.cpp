@@ -16,6 +16,7 @@
 extern "C" {
 #include <epan/dissectors/packet-tls.h>
 #include <epan/dissectors/packet-tls-utils.h>
+#include <epan/exceptions.h>
 }
 
 #include <cstdio>
@@ -181,7 +182,7 @@ void watch_for_close(void) {
 // them). Directly on TCP an incomplete item is collected by the dissector
 // (stomp_collect.h says why); inside TLS it is left to TLS reassembly
 // (desegment_*, with the exact length when content-length tells it).
-int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+int dissect_stomp_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
   const guint avail = tvb_captured_length(tvb);
   if (avail == 0) return 0;
   const guint8* buf = tvb_get_ptr(tvb, 0, static_cast<gint>(avail));
@@ -256,6 +257,17 @@ int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, vo
   return static_cast<int>(avail);
 }
 
+// Every way into the STOMP dissector: the items of this call go to the Info
+// column in one append, also when a malformed packet's exception unwinds
+// the dissection (the frames before it stay listed).
+int dissect_stomp_stream(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
+  volatile int handled = 0;
+  TRY { handled = dissect_stomp_items(tvb, pinfo, tree, data); }
+  FINALLY { stomp_col_flush(pinfo); }
+  ENDTRY;
+  return handled;
+}
+
 int dissect_stomp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* data) {
   return dissect_stomp_stream(tvb, pinfo, tree, data);
 }
@@ -274,6 +286,7 @@ int dissect_stomp_at_close(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, 
   const StompFrameOptions opt = frame_options();
   if (PINFO_FD_VISITED(pinfo)) {
     stomp_collect_closed(tvb, pinfo, tree, &opt);
+    stomp_col_flush(pinfo);
     return 0;
   }
   guint32 next_seq = 0;
@@ -285,6 +298,7 @@ int dissect_stomp_at_close(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, 
     end -= base_seq;
   if (end != next_seq + 1) return 0;
   stomp_collect_closed(tvb, pinfo, tree, &opt);
+  stomp_col_flush(pinfo);
   return 0;
 }
 

@@ -431,8 +431,6 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   escape_controls(raw_info, info, sizeof info);
   if (s->flags & stomp::kFlagTruncated) g_strlcat(info, " [unterminated]", sizeof info);
   stomp_col_append(pinfo, info);
-  // Sub-dissectors may append to Info, but not wipe the frames listed so far.
-  col_set_fence(pinfo->cinfo, COL_INFO);
 
   // --- tree -------------------------------------------------------------------
   proto_item* ti = proto_tree_add_item(tree, proto_stomp, tvb, static_cast<gint>(offset),

@@ -21,16 +21,18 @@ enum : guint32 { kKeyPacketState = 1 };
 // Lives for one dissection of one packet.
 struct PacketState {
   guint32 next_idx;    // FrameRef::idx of the next frame
-  gboolean info_used;  // the Info column already holds a STOMP item
+  gboolean info_used;  // the Info column holds (or will hold) a STOMP item
   gboolean info_full;  // ... and is as long as Wireshark lets it be
-  guint32 info_len;    // what we wrote to it so far
+  guint32 info_len;    // what we wrote to it so far, pending text included
+  wmem_strbuf_t* info_pending;  // items not yet written to the column
   gboolean have_conn;
   guint64 conn;        // stomp_connection_id, looked up once per packet
 };
 
-// Appending rescans the column (g_strlcat), so appends stop once the
-// column holds what Wireshark can show anyway (COL_MAX_INFO_LEN): that keeps
-// a segment with a thousand frames linear.
+// Each append to a column rescans it (g_strlcat), so a packet's items are
+// gathered here and written to the column once per call of the dissector
+// (stomp_col_flush): linear in the frames of the packet. Items stop once the
+// column holds what Wireshark can show anyway (COL_MAX_INFO_LEN).
 constexpr guint32 kInfoRoom = COL_MAX_INFO_LEN - 8;
 
 void state_init(void) {
@@ -88,20 +90,23 @@ void stomp_col_append(packet_info* pinfo, const char* text) {
   PacketState* st = packet_state(pinfo);
   const guint32 n = static_cast<guint32>(strlen(text));
   if (!st->info_used) {
+    // The first item of a packet replaces what lower layers wrote.
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "STOMP");
     col_clear(pinfo->cinfo, COL_INFO);
     st->info_used = TRUE;
-    col_add_str(pinfo->cinfo, COL_INFO, text);
+    st->info_pending = wsc::strbuf_new(wsc::packet_pool(pinfo), 256);
+    wmem_strbuf_append_len(st->info_pending, text, n);
     st->info_len = n;
     return;
   }
   if (st->info_full) return;
   if (st->info_len + 2 + n > kInfoRoom) {
-    col_append_str(pinfo->cinfo, COL_INFO, ", \xe2\x80\xa6");
+    wmem_strbuf_append(st->info_pending, ", \xe2\x80\xa6");
     st->info_full = TRUE;
     return;
   }
-  col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", text);
+  wmem_strbuf_append_len(st->info_pending, ", ", 2);
+  wmem_strbuf_append_len(st->info_pending, text, n);
   st->info_len += 2 + n;
 }
 
@@ -110,9 +115,19 @@ gboolean stomp_col_used(packet_info* pinfo) { return packet_state(pinfo)->info_u
 void stomp_col_extend(packet_info* pinfo, const char* text) {
   PacketState* st = packet_state(pinfo);
   const guint32 n = static_cast<guint32>(strlen(text));
-  if (st->info_full || st->info_len + n > kInfoRoom) return;
-  col_append_str(pinfo->cinfo, COL_INFO, text);
+  if (!st->info_used || st->info_full || st->info_len + n > kInfoRoom) return;
+  wmem_strbuf_append_len(st->info_pending, text, n);
   st->info_len += n;
+}
+
+void stomp_col_flush(packet_info* pinfo) {
+  PacketState* st = static_cast<PacketState*>(
+      p_get_proto_data(wsc::packet_pool(pinfo), pinfo, proto_stomp, kKeyPacketState));
+  if (!st || !st->info_pending || wmem_strbuf_get_len(st->info_pending) == 0) return;
+  col_append_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(st->info_pending));
+  // What later layers or calls write goes after the frames listed so far.
+  col_set_fence(pinfo->cinfo, COL_INFO);
+  wmem_strbuf_truncate(st->info_pending, 0);
 }
 
 uint64_t stomp_connection_id(packet_info* pinfo) {

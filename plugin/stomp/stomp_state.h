@@ -21,6 +21,10 @@ void stomp_col_append(packet_info* pinfo, const char* text);
 gboolean stomp_col_used(packet_info* pinfo);
 // Adds to the last item (a sub-dissector's summary of a frame's body).
 void stomp_col_extend(packet_info* pinfo, const char* text);
+// Writes the items gathered since the last flush to the Info column, in one
+// append. Every entry point of the STOMP dissector calls it before it returns
+// (also when an exception unwinds it).
+void stomp_col_flush(packet_info* pinfo);
 
 // Connection id and sender id as the Tracker wants them.
 uint64_t stomp_connection_id(packet_info* pinfo);
