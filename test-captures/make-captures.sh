@@ -78,7 +78,7 @@ cleanup() {
 trap cleanup EXIT
 
 for p in $STOMP_PORT $AMQ_ALT_PORT $RMQ_ALT_PORT $AMQ_OPENWIRE_PORT $RMQ_EPMD_PORT $RMQ_AMQP_PORT \
-         $RMQ_DIST_PORT $TLS_PORT $TLS_ALT_PORT $AMQ_HBGRACE_PORT $RMQ_WS_PORT 40080 46379 40025 40443 40999; do
+         $RMQ_DIST_PORT $TLS_PORT $TLS_ALT_PORT $AMQ_HBGRACE_PORT $RMQ_WS_PORT 40080 46379 40025 40443 40999 40777; do
   if port_listening "$p"; then echo "port $p is already in use" >&2; exit 1; fi
 done
 
@@ -270,6 +270,7 @@ capture neg-redis-46379.pcap  negative none "" 46379 $NEG redis  --port 46379 --
 capture neg-smtp-40025.pcap   negative none "" 40025 $NEG smtp   --port 40025 --workdir "$NW"
 capture neg-tls-40443.pcap    negative none "" 40443 $NEG tls    --port 40443 --workdir "$NW"
 capture neg-random-40999.pcap negative none "" 40999 $NEG random --port 40999 --workdir "$NW"
+capture neg-nearmiss-40777.pcap negative none "" 40777 $NEG nearmiss --port 40777 --workdir "$NW"
 
 # ---------------------------------------------------------------- copies
 SHARED=${SHARED_CAPTURES:-/work/shared/captures}

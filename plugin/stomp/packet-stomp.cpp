@@ -248,6 +248,13 @@ int dissect_stomp_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, voi
         stomp_dissect_junk(tvb, pinfo, tree, offset, &s);
         break;
       case stomp::ScanStatus::kFrame:
+        if ((s.flags & stomp::kFlagTruncated) && stomp_unproven_connection(conn)) {
+          // Never ended, and nothing in the connection proved it STOMP
+          // (stomp_state.h): leave the bytes as TCP data.
+          call_data_dissector(tvb_new_subset_remaining(tvb, static_cast<gint>(offset)), pinfo,
+                              tree);
+          return static_cast<int>(avail);
+        }
         stomp_dissect_frame(tvb, pinfo, tree, offset, buf + offset, &s, &opt);
         break;
     }
@@ -347,6 +354,7 @@ wsc::heur_ret_t dissect_stomp_heur_tcp(tvbuff_t* tvb, packet_info* pinfo, proto_
   }
   conversation_t* conv = find_or_create_conversation(pinfo);
   conversation_set_dissector_from_frame_number(conv, pinfo->num, stomp_handle);
+  if (!PINFO_FD_VISITED(pinfo)) stomp_mark_heuristic_connection(stomp_connection_id(pinfo));
   dissect_stomp_stream(tvb, pinfo, tree, data);
   return TRUE;
 }

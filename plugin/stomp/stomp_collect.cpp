@@ -17,7 +17,24 @@ namespace {
 struct Collection {
   guint32 start_num;
   guint32 end_num;  // 0 while (or if forever) incomplete
+  gboolean not_stomp;  // never ended, in a connection with no STOMP frame
 };
+
+// A collection that never ended, in a connection only the heuristic took for
+// STOMP and where no frame ever completed: what looked like a frame start
+// was text that happens to begin with a command line. Its packets are left
+// as TCP data. (Closed by a FIN: decided then; cut by the capture's end:
+// decided on the second pass, from what the whole first pass saw.)
+bool rejected(const Collection* col, uint64_t conn) {
+  return col->not_stomp || (col->end_num == 0 && stomp_unproven_connection(conn));
+}
+
+// Shows the bytes from `offset` as data (the data dissector: as TCP would
+// have shown them with no dissector for the port).
+void show_as_data(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset) {
+  if (tvb_captured_length(tvb) > offset)
+    call_data_dissector(tvb_new_subset_remaining(tvb, static_cast<gint>(offset)), pinfo, tree);
+}
 
 // An item being collected for one sender (first pass only).
 struct Collecting {
@@ -124,6 +141,10 @@ PacketRole* get_role(packet_info* pinfo, guint32 k) {
 // where the item started and ends.
 void show_part(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
                const PacketRole* r) {
+  if (PINFO_FD_VISITED(pinfo) && rejected(r->collection, stomp_connection_id(pinfo))) {
+    show_as_data(tvb, pinfo, tree, offset);
+    return;
+  }
   if (!stomp_col_used(pinfo))
     col_append_sep_str(pinfo->cinfo, COL_INFO, " ", "[TCP segment of a reassembled PDU]");
   if (!tree) return;
@@ -305,7 +326,8 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
             it->second.collection == r->collection)
           c = &it->second;
       }
-      if (c && stomp_tracker().unterminated_at(conn, sender, pinfo->num)) {
+      if (c && stomp_tracker().unterminated_at(conn, sender, pinfo->num) &&
+          !rejected(r->collection, conn)) {
         // Nothing more came: show what there was.
         const guint8* b =
             static_cast<const guint8*>(wmem_memdup(pool, c->bytes.data(), c->bytes.size()));
@@ -422,6 +444,13 @@ void stomp_collect_closed(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
     auto it = g_collecting->find(sender_key(pinfo));
     if (it == g_collecting->end() || !it->second.active) return;
     Collecting& c = it->second;
+    if (stomp_unproven_connection(stomp_connection_id(pinfo))) {
+      // Not STOMP after all (see rejected()): nothing to show at the FIN.
+      c.collection->not_stomp = TRUE;
+      finish(c);
+      stomp_tracker().consumed(stomp_connection_id(pinfo), stomp_sender_id(pinfo));
+      return;
+    }
     ClosedItem* ci = wmem_new0(wmem_file_scope(), ClosedItem);
     ci->collection = c.collection;
     ci->len = static_cast<guint32>(c.bytes.size());

@@ -420,6 +420,7 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
       f.body_len = s->body_len;
     }
     notes = tracker.observe(f);
+    if (!(s->flags & stomp::kFlagTruncated)) stomp_note_complete_frame(conn);
   }
 
   // --- columns --------------------------------------------------------------

@@ -14,6 +14,9 @@ stomp::Tracker* g_tracker = nullptr;
 std::unordered_map<uint64_t, StompSenderStart>* g_starts = nullptr;
 // connections seen carrying STOMP inside WebSocket (first pass)
 std::unordered_set<uint64_t>* g_stomp_conns = nullptr;
+// TCP connections the heuristic chose, mapped to whether a frame of theirs
+// has completed (first pass)
+std::unordered_map<uint64_t, bool>* g_heuristic_conns = nullptr;
 
 // Keys of proto_stomp's per-packet (pinfo->pool) data.
 enum : guint32 { kKeyPacketState = 1 };
@@ -42,6 +45,8 @@ void state_init(void) {
   g_starts = new std::unordered_map<uint64_t, StompSenderStart>();
   delete g_stomp_conns;
   g_stomp_conns = new std::unordered_set<uint64_t>();
+  delete g_heuristic_conns;
+  g_heuristic_conns = new std::unordered_map<uint64_t, bool>();
 }
 
 void state_cleanup(void) {
@@ -51,6 +56,8 @@ void state_cleanup(void) {
   g_starts = nullptr;
   delete g_stomp_conns;
   g_stomp_conns = nullptr;
+  delete g_heuristic_conns;
+  g_heuristic_conns = nullptr;
 }
 
 uint64_t started_key(uint64_t conn, uint64_t sender) {
@@ -161,6 +168,22 @@ void stomp_mark_stomp_connection(uint64_t conn) {
 
 bool stomp_is_stomp_connection(uint64_t conn) {
   return g_stomp_conns && g_stomp_conns->count(conn) != 0;
+}
+
+void stomp_mark_heuristic_connection(uint64_t conn) {
+  if (g_heuristic_conns) g_heuristic_conns->emplace(conn, false);
+}
+
+void stomp_note_complete_frame(uint64_t conn) {
+  if (!g_heuristic_conns || g_heuristic_conns->empty()) return;
+  auto it = g_heuristic_conns->find(conn);
+  if (it != g_heuristic_conns->end()) it->second = true;
+}
+
+bool stomp_unproven_connection(uint64_t conn) {
+  if (!g_heuristic_conns || g_heuristic_conns->empty()) return false;
+  auto it = g_heuristic_conns->find(conn);
+  return it != g_heuristic_conns->end() && !it->second;
 }
 
 void stomp_state_register(void) {

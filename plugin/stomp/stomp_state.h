@@ -47,4 +47,13 @@ void stomp_set_sender_start(uint64_t conn, uint64_t sender, StompSenderStart sta
 void stomp_mark_stomp_connection(uint64_t conn);
 bool stomp_is_stomp_connection(uint64_t conn);
 
+// First pass: a TCP connection that the TCP heuristic alone (no port
+// preference, no Decode As) took for STOMP, and whether a frame of it has
+// ever completed. Until one has, a frame that never ends (FIN, capture end)
+// is no evidence of STOMP: text that merely starts like a frame is left as
+// TCP data (stomp_unproven_connection).
+void stomp_mark_heuristic_connection(uint64_t conn);
+void stomp_note_complete_frame(uint64_t conn);
+bool stomp_unproven_connection(uint64_t conn);
+
 void stomp_state_register(void);

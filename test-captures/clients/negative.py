@@ -267,7 +267,69 @@ def neg_random(args):
                             % (len(b"".join(chunks_c)), len(b"".join(chunks_s))))
 
 
-KINDS = {"http": neg_http, "redis": neg_redis, "smtp": neg_smtp, "tls": neg_tls, "random": neg_random}
+# Text that starts like a STOMP frame but never is one: no NUL ever ends it.
+# Each is one connection; (client bytes, server bytes, how it ends).
+NEAR_MISSES = [
+    # the chat-like exchange of issue 10, both directions, then FIN
+    (b"MESSAGE\nfrom:alice\nto:bob\n\nhello, no NUL terminator, connection closes\n",
+     b"MESSAGE\nfrom:alice\nto:bob\n\nhello, no NUL terminator, connection closes\n", "fin"),
+    # a mail-like note, the client writes it line by line (a segment each)
+    ([b"SEND\n", b"Subject: lunch\n", b"To: team\n", b"\n", b"Pizza at noon?\n"], b"OK\n", "fin"),
+    # command line and headers in one segment, a long body in several, no NUL
+    ([b"ERROR\nmessage:disk full\n\n"] + [b"log line %d: still writing\n" % i for i in range(40)],
+     b"", "fin"),
+    # CRLF lines, as a line-based text protocol would write them
+    (b"CONNECT\r\nhost:example.net\r\n\r\nplease\r\n", b"DISCONNECT\r\nreason:bye\r\n\r\n", "fin"),
+    # still open when the capture stops (no FIN in the capture)
+    (b"SUBSCRIBE\nid:7\ntopic:weather\n\nsunny, no NUL yet\n", b"", "open"),
+]
+
+
+def neg_nearmiss(args):
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", args.port))
+    srv.listen(len(NEAR_MISSES))
+    kept_open = []
+    for client, server, end in NEAR_MISSES:
+        c = socket.create_connection(("127.0.0.1", args.port))
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s, _ = srv.accept()
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for part in (client if isinstance(client, list) else [client]):
+            c.sendall(part)
+            time.sleep(0.05)
+        if server:
+            s.sendall(server)
+        time.sleep(0.1)
+        if end == "open":
+            kept_open.append((c, s))
+            continue
+        c.shutdown(socket.SHUT_WR)
+        s.shutdown(socket.SHUT_WR)
+        time.sleep(0.1)
+        c.close()
+        s.close()
+    # make-captures.sh stops tcpdump ~1 s after this returns: a child keeps
+    # the open connection's sockets until after that (its FIN is not in the
+    # capture), while this process returns at once.
+    srv.close()
+    if kept_open and os.fork() == 0:
+        time.sleep(5)
+        os._exit(0)
+    for c, s in kept_open:
+        c.close()
+        s.close()
+    return dict(server="python socket", client="python socket", left_open=len(kept_open),
+                description="Near misses (issue 10): %d connections on a non-standard port whose text starts "
+                            "with a STOMP command line and header lines but has no NUL, so it never is a "
+                            "frame: a chat-like MESSAGE both ways; SEND written line by line; ERROR with a "
+                            "long body over many segments; CRLF CONNECT/DISCONNECT; all closed with FIN, and "
+                            "a SUBSCRIBE-like text on a connection still open when the capture stops."
+                            % len(NEAR_MISSES))
+
+
+KINDS = {"http": neg_http, "redis": neg_redis, "smtp": neg_smtp, "tls": neg_tls, "random": neg_random, "nearmiss": neg_nearmiss}
 
 
 def main():

@@ -161,6 +161,22 @@ class NotStomp(unittest.TestCase):
                 rows = ts.fields(ts.capture_path(name), ["frame.number"], "stomp")
                 self.assertEqual(rows, [])
 
+    def test_near_misses_stay_tcp_data_in_one_pass_and_two(self):
+        # Text that starts like frames but never ends one (no NUL), closed by
+        # FIN or cut by the capture's end, on a port with no STOMP: the
+        # heuristic alone chose STOMP and no frame ever completed, so nothing
+        # is shown as STOMP, in one pass or two (issue 10).
+        name = "neg-nearmiss-40777.pcap"
+        self.assertIs(ts.manifest()[name].get("stomp"), False)
+        path = ts.capture_path(name)
+        for two_pass in (False, True):
+            with self.subTest(two_pass=two_pass):
+                self.assertEqual(ts.fields(path, ["frame.number"], "stomp", two_pass=two_pass), [])
+                # and the bytes are there, as data, on the second pass
+                if two_pass:
+                    data = ts.fields(path, ["frame.number"], "data", two_pass=True)
+                    self.assertGreaterEqual(len(data), 5)
+
 
 class Filters(unittest.TestCase):
     def test_message_filter_and_destination_field(self):
