@@ -279,6 +279,28 @@ void show_unterminated(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, cons
   }
 }
 
+// How many bytes of a segment continuing the item `c` (prev_len bytes so
+// far) to copy first: up to where the item must end -- its content-length,
+// or the segment's first NUL when there is none -- and some bytes more for
+// the EOLs after it and the scanner's look-ahead. All of it when that is
+// not known.
+size_t segment_share(const Collecting& c, size_t prev_len, const guint8* seg, size_t seg_len) {
+  constexpr size_t kSlack = 1024;
+  size_t end = 0;  // in the segment
+  const stomp::ScanResume& r = c.resume;
+  if (r.stage == stomp::ScanResume::Stage::kBody && r.content_length >= 0) {
+    const uint64_t item_end = static_cast<uint64_t>(r.line) + r.blank_len +
+                              static_cast<uint64_t>(r.content_length) + 1;
+    if (item_end > prev_len + seg_len) return seg_len;
+    end = item_end > prev_len ? static_cast<size_t>(item_end - prev_len) : 0;
+  } else {
+    const void* nul = std::memchr(seg, 0, seg_len);
+    if (!nul) return seg_len;
+    end = static_cast<size_t>(static_cast<const guint8*>(nul) - seg) + 1;
+  }
+  return seg_len - end > kSlack ? end + kSlack : seg_len;
+}
+
 }  // namespace
 
 bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
@@ -367,15 +389,27 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   }
   const guint skip = static_cast<guint>(behind);
   const size_t prev_len = c.bytes.size();
-  const guint8* seg = tvb_get_ptr(tvb, static_cast<gint>(skip), static_cast<gint>(avail - skip));
-  c.bytes.append(reinterpret_cast<const char*>(seg), avail - skip);
+  const size_t seg_len = avail - skip;
+  const guint8* seg = tvb_get_ptr(tvb, static_cast<gint>(skip), static_cast<gint>(seg_len));
+  // Only the part of the segment the item can reach is copied: a 64 KiB
+  // segment that ends a frame and carries twenty more would otherwise be
+  // copied whole for every frame that straddles segments. The rest follows
+  // if the item turns out to need it.
+  size_t taken = segment_share(c, prev_len, seg, seg_len);
+  c.bytes.append(reinterpret_cast<const char*>(seg), taken);
   c.next_seq = tcp->nxtseq;
 
   // Still incomplete? Scan where the last scan stopped, without copying.
   static const stomp::ScanLimits limits;
   stomp::ScanResume probe = c.resume;
-  const stomp::Scan first = stomp::scan(reinterpret_cast<const guint8*>(c.bytes.data()),
-                                        c.bytes.size(), false, limits, &probe);
+  stomp::Scan first = stomp::scan(reinterpret_cast<const guint8*>(c.bytes.data()),
+                                  c.bytes.size(), false, limits, &probe);
+  if (first.status == stomp::ScanStatus::kNeedMore && taken < seg_len) {
+    c.bytes.append(reinterpret_cast<const char*>(seg + taken), seg_len - taken);
+    taken = seg_len;
+    first = stomp::scan(reinterpret_cast<const guint8*>(c.bytes.data()), c.bytes.size(), false,
+                        limits, &probe);
+  }
   if (first.status == stomp::ScanStatus::kNeedMore) {
     c.resume = probe;
     // Once the header section tells the length, allocate it once (the
@@ -392,12 +426,21 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   PacketRole* r = new_role(pinfo, kKeyContinue, kEnd, c.collection);
   r->skip = skip;
   r->prev_len = static_cast<guint32>(prev_len);
+  const stomp::ScanResume resume_before = c.resume;
   const guint8* work = reinterpret_cast<const guint8*>(c.bytes.data());
   const CollectedItem* items = nullptr;
   guint32 count = 0;
   bool incomplete = false;
-  const size_t used =
+  size_t used =
       scan_collected(work, c.bytes.size(), prev_len, &c.resume, &items, &count, &incomplete);
+  if (incomplete && taken < seg_len) {
+    // (rare) the items go on past the share copied: scan again with all of it
+    c.bytes.append(reinterpret_cast<const char*>(seg + taken), seg_len - taken);
+    taken = seg_len;
+    c.resume = resume_before;
+    work = reinterpret_cast<const guint8*>(c.bytes.data());
+    used = scan_collected(work, c.bytes.size(), prev_len, &c.resume, &items, &count, &incomplete);
+  }
   r->items = items;
   r->item_count = count;
   r->len = static_cast<guint32>(used);
