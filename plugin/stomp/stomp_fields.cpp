@@ -3,6 +3,7 @@
 #include "plugin/stomp/stomp_fields.h"
 
 #include <cstring>
+#include <string>
 
 int proto_stomp = -1;
 
@@ -115,6 +116,7 @@ namespace {
 struct NamedEntry {
   const char* name;
   NamedHeader field;
+  size_t len = std::char_traits<char>::length(name);
 };
 // Every header of the STOMP 1.2 specification plus the broker extensions
 // users filter on. Looked up once per header line; 26 short strings.
@@ -150,7 +152,7 @@ const NamedEntry kNamed[] = {
 const NamedHeader* named_header(const char* name, size_t len) {
   if (len < 2 || len > 14) return nullptr;
   for (const NamedEntry& e : kNamed) {
-    if (e.name[0] == name[0] && std::strlen(e.name) == len && std::memcmp(e.name, name, len) == 0)
+    if (e.len == len && e.name[0] == name[0] && std::memcmp(e.name, name, len) == 0)
       return &e.field;
   }
   return nullptr;

@@ -2,7 +2,9 @@
 // Encoding" in the 1.2 specification), version lists, and display helpers.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "dissector/stomp/stomp_escape.h"
 #include "dissector/stomp/stomp_format.h"
@@ -90,6 +92,48 @@ TEST(StompFormat, SizesReadLikeWireshark) {
   EXPECT_EQ(f(204800), "204.8 kB");
   EXPECT_EQ(f(999999), "1.0 MB");
   EXPECT_EQ(f(2097152), "2.1 MB");
+}
+
+// The digits are written by hand (no printf per frame): they must be the
+// ones printf("%.1f") gives for the same value, ties (1.25 kB) included.
+TEST(StompFormat, SizesMatchPrintf) {
+  std::vector<uint64_t> ns = {1000, 1049, 1050, 1149, 1150, 1250, 1350, 1750, 2250, 9950,
+                              99950, 999949, 999950, 999951, 1000000, 1250000, 12345678,
+                              999950000, 1ull << 40, ~0ull};
+  for (uint64_t n = 1000; n < 200000; n += 7) ns.push_back(n);
+  for (uint64_t n : ns) {
+    char got[32];
+    stomp::format_size(n, got, sizeof got);
+    static const char* const units[] = {"kB", "MB", "GB", "TB"};
+    double v = static_cast<double>(n) / 1000.0;
+    int u = 0;
+    while (v >= 999.95 && u < 3) {
+      v /= 1000.0;
+      u++;
+    }
+    char want[64];
+    std::snprintf(want, sizeof want, "%.1f %s", v, units[u]);
+    EXPECT_STREQ(got, want) << n;
+  }
+  char small[4];
+  stomp::format_size(123456, small, sizeof small);  // cut, still terminated
+  EXPECT_STREQ(small, "123");
+}
+
+TEST(StompFormat, Utf8LongAsciiRuns) {
+  std::string s(37, 'a');
+  auto valid = [](const std::string& x) {
+    return stomp::is_valid_utf8(reinterpret_cast<const uint8_t*>(x.data()), x.size());
+  };
+  EXPECT_TRUE(valid(s));
+  for (size_t at : {0u, 7u, 8u, 15u, 36u}) {
+    std::string bad = s;
+    bad[at] = '\xff';
+    EXPECT_FALSE(valid(bad)) << at;
+    std::string ok = s;
+    ok.replace(at, 1, "\xc3\xa4");
+    EXPECT_TRUE(valid(ok)) << at;
+  }
 }
 
 TEST(StompFormat, Utf8) {
