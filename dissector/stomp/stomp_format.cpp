@@ -2,14 +2,12 @@
 #include "dissector/stomp/stomp_format.h"
 
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 
 namespace stomp {
 
 size_t format_size(uint64_t n, char* out, size_t cap) {
   if (cap == 0) return 0;
-  int w;
   if (n < 1000) {
     char buf[16];
     size_t k = 0;
@@ -31,14 +29,28 @@ size_t format_size(uint64_t n, char* out, size_t cap) {
       v /= 1000.0;
       u++;
     }
-    // "%.1f" by hand (a printf per frame was a tenth of a frame's cost):
-    // v * 10 is exact in long double (a 53-bit mantissa times 10), so the
-    // rounding is printf's: to nearest, ties to even.
-    const long double t = static_cast<long double>(v) * 10;
-    long double q = std::floor(t);
-    const long double frac = t - q;
-    if (frac > 0.5L || (frac == 0.5L && std::fmod(q, 2.0L) != 0)) q += 1;
-    const unsigned long long tenths = static_cast<unsigned long long>(q);
+    // "%.1f" by hand (a printf per frame was a tenth of a frame's cost),
+    // in integers: v = mant * 2^e exactly, so v * 10 = (10 mant) >> -e plus a
+    // remainder, rounded as printf does, to nearest with ties to even. (Not
+    // long double: valgrind computes it in 64 bits and the ties come out wrong.)
+    int ex = 0;
+    const double f = std::frexp(v, &ex);  // v = f * 2^ex, f in [0.5, 1)
+    const uint64_t mant = static_cast<uint64_t>(std::ldexp(f, 53));
+    const int e = ex - 53;  // v < 2^53 here, so e < 0; 10 mant < 2^57
+    uint64_t q;
+    if (e >= 0) {
+      q = (mant * 10) << e;
+    } else if (e <= -63) {
+      q = 0;
+    } else {
+      const int sh = -e;
+      const uint64_t t = mant * 10;
+      q = t >> sh;
+      const uint64_t rem = t & ((uint64_t{1} << sh) - 1);
+      const uint64_t half = uint64_t{1} << (sh - 1);
+      if (rem > half || (rem == half && (q & 1))) q += 1;
+    }
+    const unsigned long long tenths = q;
     char digits[32];
     size_t d = 0;
     unsigned long long whole = tenths / 10;
@@ -59,11 +71,6 @@ size_t format_size(uint64_t n, char* out, size_t cap) {
     out[m] = 0;
     return m;
   }
-  if (w < 0) {
-    out[0] = 0;
-    return 0;
-  }
-  return static_cast<size_t>(w) < cap ? static_cast<size_t>(w) : cap - 1;
 }
 
 namespace {
