@@ -125,6 +125,28 @@ bool check_utf8(const uint8_t* p, size_t n, bool text_only) {
 }
 }  // namespace
 
+unsigned byte_classes(const uint8_t* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  constexpr uint64_t kBackslashes = kOnes * '\\';
+  // a byte of x is zero iff that byte of (x - 1s) & ~x has its high bit set
+  auto zero_byte = [](uint64_t x) { return ((x - kOnes) & ~x & kHighs) != 0; };
+  unsigned r = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & kHighs) r |= kHasHigh;
+    if (zero_byte(w)) r |= kHasNul;
+    if (zero_byte(w ^ kBackslashes)) r |= kHasBackslash;
+  }
+  for (; i < n; i++) {
+    if (p[i] & 0x80) r |= kHasHigh;
+    if (p[i] == 0) r |= kHasNul;
+    if (p[i] == '\\') r |= kHasBackslash;
+  }
+  return r;
+}
+
 bool is_printable_utf8(const uint8_t* p, size_t n) { return check_utf8(p, n, true); }
 
 bool is_valid_utf8(const uint8_t* p, size_t n) { return check_utf8(p, n, false); }

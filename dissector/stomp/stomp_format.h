@@ -18,4 +18,10 @@ bool is_printable_utf8(const uint8_t* p, size_t n);
 // True when p[0, n) is well-formed UTF-8 (no overlongs or surrogates).
 bool is_valid_utf8(const uint8_t* p, size_t n);
 
+// What a run of bytes holds, read 8 bytes a step: a frame whose header block
+// is plain ASCII without NUL or backslash skips the per-header UTF-8, NUL and
+// escape checks (their answers are known).
+enum ByteClass : unsigned { kHasHigh = 1, kHasNul = 2, kHasBackslash = 4 };
+unsigned byte_classes(const uint8_t* p, size_t n);
+
 }  // namespace stomp

@@ -296,6 +296,11 @@ class Tracker {
     };
     std::unordered_map<std::string, PendingReceipt> receipts;
     std::unordered_map<std::string, Subscription*> subs;         // id (or "dest:"+dest)
+    // The subscription the last MESSAGE named (a consumer's MESSAGEs name one
+    // subscription in a row): found again without building a key string.
+    // Cleared whenever subs changes.
+    std::string last_sub_id;
+    Subscription* last_sub = nullptr;
     std::unordered_map<std::string, FrameNotes*> pending_acks;   // ack key -> MESSAGE
     std::unordered_map<std::string, Transaction*> transactions;  // open, by id
     // "client" ack mode: each subscription's MESSAGEs awaiting an ACK, in
@@ -347,7 +352,8 @@ const HeaderView* first_header(const HeaderView* h, size_t n, std::string_view n
 // Heart-beat header "x,y" -> (x, y) in ms; false if malformed.
 bool parse_heart_beat(std::string_view v, uint32_t* x, uint32_t* y);
 
-// 64-bit digest of a body for matching SENDs with their deliveries.
+// 64-bit digest of a body for matching SENDs with their deliveries: every
+// byte of a body up to 512 bytes, a fixed sample of a longer one.
 uint64_t body_digest(const uint8_t* p, size_t n);
 
 }  // namespace stomp

@@ -105,6 +105,7 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       s.ack_mode = has(f, "ack") ? value_of(f, "ack") : "auto";
       s.selector = value_of(f, "selector");
       s.subscribe = f.ref;
+      c.last_sub = nullptr;
       Subscription*& slot = c.subs[s.id.empty() ? "dest:" + s.destination : s.id];
       // an id must be unique among the connection's active subscriptions
       if (slot && !s.id.empty()) misuse(c, n);
@@ -119,6 +120,7 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
         misuse(c, n);
         return;
       }
+      c.last_sub = nullptr;
       c.client_pending.erase(it->second);
       it->second->unsubscribe = f.ref;
       n->subscription = it->second;
@@ -129,9 +131,17 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       // 1.1/1.2 name the subscription; 1.0 brokers may not, then the
       // destination identifies it.
       Subscription* s = nullptr;
-      if (has(f, "subscription")) {
-        auto it = c.subs.find(value_of(f, "subscription"));
-        if (it != c.subs.end()) s = it->second;
+      if (const HeaderView* h = first_header(f.headers, f.header_count, "subscription")) {
+        if (c.last_sub && h->value == c.last_sub_id) {
+          s = c.last_sub;
+        } else {
+          auto it = c.subs.find(std::string(h->value));
+          if (it != c.subs.end()) {
+            s = it->second;
+            c.last_sub = s;
+            c.last_sub_id.assign(h->value.data(), h->value.size());
+          }
+        }
       }
       if (!s) {
         auto it = c.subs.find("dest:" + value_of(f, "destination"));

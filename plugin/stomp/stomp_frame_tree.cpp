@@ -87,6 +87,12 @@ const char* first_value(const stomp_header_kv* kv, guint32 n, const char* name) 
 // Decoded 1.1/1.2 header values may hold LF, CR or other control bytes: a
 // one-line column shows them escaped, the way the tree labels do.
 void escape_controls(const char* in, char* out, size_t cap) {
+  size_t plain = 0;  // the usual case: nothing to escape, one copy
+  while (in[plain] && static_cast<unsigned char>(in[plain]) >= 0x20 && in[plain] != 0x7f) plain++;
+  if (!in[plain] && plain < cap) {
+    std::memcpy(out, in, plain + 1);
+    return;
+  }
   size_t o = 0;
   for (const unsigned char* p = reinterpret_cast<const unsigned char*>(in); *p && o + 1 < cap;
        p++) {
@@ -118,10 +124,25 @@ void build_info(char* out, size_t cap, stomp::Command cmd, const char* cmd_text,
   auto val = [&](const char* name) -> const char* { return first_value(kv, n, name); };
   switch (cmd) {
     case stomp::Command::kSend:
-    case stomp::Command::kMessage:
-      std::snprintf(out, cap, "%s %.*s (%s)", cmd_text, kMax, dest ? dest : "(no destination)",
-                    size);
+    case stomp::Command::kMessage: {
+      // "%s %.*s (%s)" by hand: this is the entry of nearly every frame
+      const char* d = dest ? dest : "(no destination)";
+      size_t o = 0;
+      auto put = [&](const char* t, size_t len) {
+        if (o + 1 >= cap) return;
+        if (len > cap - 1 - o) len = cap - 1 - o;
+        std::memcpy(out + o, t, len);
+        o += len;
+      };
+      put(cmd_text, std::strlen(cmd_text));
+      put(" ", 1);
+      put(d, strnlen(d, kMax));
+      put(" (", 2);
+      put(size, std::strlen(size));
+      put(")", 1);
+      out[o] = 0;
       return;
+    }
     case stomp::Command::kSubscribe: {
       const char* id = val("id");
       std::snprintf(out, cap, "SUBSCRIBE %.*s%s%.*s", kMax, dest ? dest : "(no destination)",
@@ -370,12 +391,40 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   const bool lenient = version == stomp::Version::kUnknown;
 
   // --- decode headers (packet pool) ---------------------------------------
+  // Without a tree (tshark -r with no filter) nothing shows the header items;
+  // expert infos are still raised when the expert tap listens.
+  const bool items = tree != nullptr;
+  const bool experts = items || stomp_expert_tap_listening();
   const guint32 total_headers = s->header_count;
   const guint32 n = MIN(total_headers, opt->max_headers_shown);
   stomp_header_kv* kv = n ? wmem_alloc0_array(pool, stomp_header_kv, n) : nullptr;
   DecodedHeader* dh = n ? wmem_alloc0_array(pool, DecodedHeader, n) : nullptr;
   wmem_map_t* names = nullptr;
-  {
+  if (n) {
+    // One look at the whole header block: plain ASCII without NUL or
+    // backslash (nearly every frame) needs no per-header UTF-8, NUL or
+    // escape pass, and its names and values are NUL-terminated in place in
+    // one copy of the block (the separators ':' and EOL become the NULs).
+    const size_t hb_off = s->headers_off;
+    const size_t hb_len = s->headers_end > hb_off ? s->headers_end - hb_off : 0;
+    const unsigned classes = stomp::byte_classes(buf + hb_off, hb_len);
+    const bool plain = classes == 0;
+    char* block = nullptr;
+    if (plain) {
+      block = static_cast<char*>(wmem_alloc(pool, hb_len + 1));
+      std::memcpy(block, buf + hb_off, hb_len);
+      block[hb_len] = 0;
+    }
+    // the byte at end (a separator) becomes the string's NUL, if it is one
+    auto in_block = [&](size_t off, size_t len, char sep1, char sep2, guint32* out_len) -> const char* {
+      const size_t end_at = off + len;
+      if (!block || off < hb_off || end_at > hb_off + hb_len) return nullptr;
+      char* e = block + (end_at - hb_off);
+      if (end_at < hb_off + hb_len && *e != sep1 && *e != sep2) return nullptr;
+      *e = 0;
+      *out_len = static_cast<guint32>(len);
+      return block + (off - hb_off);
+    };
     stomp::HeaderCursor cur(buf, *s);
     stomp::HeaderLine line;
     guint32 i = 0;
@@ -384,16 +433,38 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
       DecodedHeader* d = &dh[i];
       d->line = line;
       guint32 inv_name = 0, inv_value = 0;
-      kv[i].name = decode_text(pool, buf + line.name_off, line.name_len, mode, lenient,
-                               &kv[i].name_len, &inv_name);
-      kv[i].value = decode_text(pool, buf + line.value_off, line.value_len, mode, lenient,
-                                &kv[i].value_len, &inv_value);
+      const char* name = nullptr;
+      const char* value = nullptr;
+      if (plain) {
+        // the value first: its end (EOL) lies after the name's (':')
+        value = line.has_colon ? in_block(line.value_off, line.value_len, '\r', '\n', &kv[i].value_len)
+                               : "";
+        name = value ? in_block(line.name_off, line.name_len, ':', line.has_colon ? ':' : '\n',
+                                &kv[i].name_len)
+                     : nullptr;
+        if (!line.has_colon) kv[i].value_len = 0;
+      }
+      if (!name || !value) {
+        kv[i].name = decode_text(pool, buf + line.name_off, line.name_len, mode, lenient,
+                                 &kv[i].name_len, &inv_name);
+        kv[i].value = line.has_colon || !plain
+                          ? decode_text(pool, buf + line.value_off, line.value_len, mode,
+                                        lenient, &kv[i].value_len, &inv_value)
+                          : "";
+      } else {
+        kv[i].name = name;
+        kv[i].value = value;
+      }
       d->invalid_escapes = inv_name + inv_value;
-      d->has_nul = std::memchr(buf + line.line_off, 0, line.line_len) != nullptr;
-      d->bad_utf8 = !stomp::is_valid_utf8(reinterpret_cast<const uint8_t*>(kv[i].name),
-                                          kv[i].name_len) ||
-                    !stomp::is_valid_utf8(reinterpret_cast<const uint8_t*>(kv[i].value),
-                                          kv[i].value_len);
+      if (!plain) {
+        d->has_nul = (classes & stomp::kHasNul) &&
+                     std::memchr(buf + line.line_off, 0, line.line_len) != nullptr;
+        d->bad_utf8 = (classes & (stomp::kHasHigh | stomp::kHasNul)) &&
+                      (!stomp::is_valid_utf8(reinterpret_cast<const uint8_t*>(kv[i].name),
+                                             kv[i].name_len) ||
+                       !stomp::is_valid_utf8(reinterpret_cast<const uint8_t*>(kv[i].value),
+                                             kv[i].value_len));
+      }
       d->ignored = line.has_colon && seen_before(&names, pool, kv, i);
       kv[i].ignored = d->ignored ? 1 : 0;
       i++;
@@ -424,9 +495,13 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   }
 
   // --- columns --------------------------------------------------------------
-  const char* cmd_text = reinterpret_cast<const char*>(
-      tvb_get_string_enc(pool, tvb, static_cast<gint>(offset), static_cast<gint>(s->command_len),
-                         ENC_ASCII));
+  // a known command is its own name (command_from() matched it exactly)
+  const char* cmd_text =
+      s->command != stomp::Command::kUnknown
+          ? stomp::command_name(s->command)
+          : reinterpret_cast<const char*>(tvb_get_string_enc(
+                pool, tvb, static_cast<gint>(offset), static_cast<gint>(s->command_len),
+                ENC_ASCII));
   char raw_info[512], info[512];
   build_info(raw_info, sizeof raw_info, s->command, cmd_text, kv, n, s->body_len);
   escape_controls(raw_info, info, sizeof info);
@@ -434,43 +509,55 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   stomp_col_append(pinfo, info);
 
   // --- tree -------------------------------------------------------------------
-  proto_item* ti = proto_tree_add_item(tree, proto_stomp, tvb, static_cast<gint>(offset),
-                                       static_cast<gint>(s->length), ENC_NA);
-  proto_item_append_text(ti, ", %s", info);
-  proto_tree* st = proto_item_add_subtree(ti, ett_stomp);
-
-  proto_item* cmd_item = proto_tree_add_item(st, hf_stomp_command, tvb, static_cast<gint>(offset),
-                                             static_cast<gint>(s->command_len), ENC_ASCII);
-  if (s->flags & stomp::kFlagUnknownCommand)
-    expert_add_info_format(pinfo, cmd_item, &ei_stomp_unknown_command,
+  proto_item* ti = nullptr;
+  proto_tree* st = nullptr;
+  if (items) {
+    ti = proto_tree_add_item(tree, proto_stomp, tvb, static_cast<gint>(offset),
+                             static_cast<gint>(s->length), ENC_NA);
+    proto_item_append_text(ti, ", %s", info);
+    st = proto_item_add_subtree(ti, ett_stomp);
+    proto_item* cmd_item = proto_tree_add_item(st, hf_stomp_command, tvb,
+                                               static_cast<gint>(offset),
+                                               static_cast<gint>(s->command_len), ENC_ASCII);
+    if (s->flags & stomp::kFlagUnknownCommand)
+      expert_add_info_format(pinfo, cmd_item, &ei_stomp_unknown_command,
+                             "Unknown STOMP command \"%s\"", cmd_text);
+    proto_item* vi = proto_tree_add_string(st, hf_stomp_session_version, tvb, 0, 0,
+                                           stomp::version_name(notes ? notes->version : version));
+    proto_item_set_generated(vi);
+  } else if (experts && (s->flags & stomp::kFlagUnknownCommand)) {
+    expert_add_info_format(pinfo, nullptr, &ei_stomp_unknown_command,
                            "Unknown STOMP command \"%s\"", cmd_text);
+  }
 
-  proto_item* vi = proto_tree_add_string(st, hf_stomp_session_version, tvb, 0, 0,
-                                         stomp::version_name(notes ? notes->version : version));
-  proto_item_set_generated(vi);
-
-  if (total_headers) {
-    proto_item* hs_item;
-    proto_tree* hs = proto_tree_add_subtree_format(
-        st, tvb, static_cast<gint>(offset + s->headers_off),
-        static_cast<gint>(s->headers_end - s->headers_off), ett_stomp_headers, &hs_item,
-        "Headers (%u)", total_headers);
-    proto_item* cnt = proto_tree_add_uint(hs, hf_stomp_header_count, tvb, 0, 0, total_headers);
-    proto_item_set_generated(cnt);
+  if (total_headers && experts) {
+    proto_item* hs_item = nullptr;
+    proto_tree* hs = nullptr;
+    if (items) {
+      hs = proto_tree_add_subtree_format(
+          st, tvb, static_cast<gint>(offset + s->headers_off),
+          static_cast<gint>(s->headers_end - s->headers_off), ett_stomp_headers, &hs_item,
+          "Headers (%u)", total_headers);
+      proto_item* cnt = proto_tree_add_uint(hs, hf_stomp_header_count, tvb, 0, 0, total_headers);
+      proto_item_set_generated(cnt);
+    }
     for (guint32 i = 0; i < n; i++) {
       const DecodedHeader* d = &dh[i];
-      const char* text = tree ? join_header(pool, &kv[i]) : kv[i].value;
-      proto_item* hi = proto_tree_add_string(hs, hf_stomp_header, tvb,
-                                             static_cast<gint>(offset + d->line.line_off),
-                                             static_cast<gint>(d->line.line_len), text);
-      proto_tree* ht = proto_item_add_subtree(hi, ett_stomp_header);
-      proto_tree_add_string(ht, hf_stomp_header_name, tvb,
-                            static_cast<gint>(offset + d->line.name_off),
-                            static_cast<gint>(d->line.name_len), kv[i].name);
-      if (d->line.has_colon)
-        proto_tree_add_string(ht, hf_stomp_header_value, tvb,
-                              static_cast<gint>(offset + d->line.value_off),
-                              static_cast<gint>(d->line.value_len), kv[i].value);
+      proto_item* hi = nullptr;
+      proto_tree* ht = nullptr;
+      if (items) {
+        hi = proto_tree_add_string(hs, hf_stomp_header, tvb,
+                                   static_cast<gint>(offset + d->line.line_off),
+                                   static_cast<gint>(d->line.line_len), join_header(pool, &kv[i]));
+        ht = proto_item_add_subtree(hi, ett_stomp_header);
+        proto_tree_add_string(ht, hf_stomp_header_name, tvb,
+                              static_cast<gint>(offset + d->line.name_off),
+                              static_cast<gint>(d->line.name_len), kv[i].name);
+        if (d->line.has_colon)
+          proto_tree_add_string(ht, hf_stomp_header_value, tvb,
+                                static_cast<gint>(offset + d->line.value_off),
+                                static_cast<gint>(d->line.value_len), kv[i].value);
+      }
       if (!d->line.has_colon) expert_add_info(pinfo, hi, &ei_stomp_header_no_colon);
       if (d->invalid_escapes)
         expert_add_info_format(pinfo, hi, &ei_stomp_invalid_escape,
@@ -479,9 +566,11 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
       if (d->has_nul) expert_add_info(pinfo, hi, &ei_stomp_nul_in_header);
       if (d->bad_utf8) expert_add_info(pinfo, hi, &ei_stomp_invalid_utf8);
       if (d->ignored) {
-        proto_item_append_text(hi, " [ignored: repeated header]");
-        proto_item* ig = proto_tree_add_boolean(ht, hf_stomp_header_ignored, tvb, 0, 0, TRUE);
-        proto_item_set_generated(ig);
+        if (items) {
+          proto_item_append_text(hi, " [ignored: repeated header]");
+          proto_item* ig = proto_tree_add_boolean(ht, hf_stomp_header_ignored, tvb, 0, 0, TRUE);
+          proto_item_set_generated(ig);
+        }
         expert_add_info(pinfo, hi, &ei_stomp_repeated_header);
         continue;
       }
@@ -517,7 +606,7 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   queue_tap(pinfo, s, kv, n, notes, cmd_text);
 
   // --- body -------------------------------------------------------------------
-  if (s->body_off <= s->length) {
+  if (items && s->body_off <= s->length) {
     proto_item* bl = proto_tree_add_uint64(st, hf_stomp_body_length, tvb,
                                            static_cast<gint>(offset + s->body_off),
                                            static_cast<gint>(s->body_len), s->body_len);
@@ -526,8 +615,9 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   if (s->body_len) {
     const gint boff = static_cast<gint>(offset + s->body_off);
     const gint blen = static_cast<gint>(s->body_len);
-    proto_item* bi = proto_tree_add_item(st, hf_stomp_body, tvb, boff, blen, ENC_NA);
-    if (tree && s->body_len <= kMaxBodyText &&
+    proto_item* bi = items ? proto_tree_add_item(st, hf_stomp_body, tvb, boff, blen, ENC_NA)
+                           : nullptr;
+    if (items && s->body_len <= kMaxBodyText &&
         stomp::is_printable_utf8(buf + s->body_off, s->body_len)) {
       proto_tree* bt = proto_item_add_subtree(bi, ett_stomp_body);
       proto_tree_add_item(bt, hf_stomp_body_text, tvb, boff, blen, ENC_UTF_8);
@@ -549,10 +639,12 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
       dissect_body(body_tvb, pinfo, st, bi_data, opt);
     }
   }
-  proto_item* fl = proto_tree_add_uint64(st, hf_stomp_frame_length, tvb,
-                                         static_cast<gint>(offset),
-                                         static_cast<gint>(s->length), s->length);
-  proto_item_set_generated(fl);
+  if (items) {
+    proto_item* fl = proto_tree_add_uint64(st, hf_stomp_frame_length, tvb,
+                                           static_cast<gint>(offset),
+                                           static_cast<gint>(s->length), s->length);
+    proto_item_set_generated(fl);
+  }
 }
 
 void stomp_dissect_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,

@@ -190,3 +190,9 @@ void stomp_state_register(void) {
   register_init_routine(state_init);
   register_cleanup_routine(state_cleanup);
 }
+
+bool stomp_expert_tap_listening(void) {
+  static int expert_tap = -2;
+  if (expert_tap == -2) expert_tap = find_tap_id("expert");
+  return expert_tap >= 0 && have_tap_listener(expert_tap);
+}

@@ -26,6 +26,11 @@ void stomp_col_extend(packet_info* pinfo, const char* text);
 // (also when an exception unwinds it).
 void stomp_col_flush(packet_info* pinfo);
 
+// Whether a listener (tshark -z expert, the GUI's Expert Information) takes
+// expert infos: without it and without a tree, a frame's header checks are
+// skipped.
+bool stomp_expert_tap_listening(void);
+
 // Connection id and sender id as the Tracker wants them.
 uint64_t stomp_connection_id(packet_info* pinfo);
 uint64_t stomp_sender_id(packet_info* pinfo);

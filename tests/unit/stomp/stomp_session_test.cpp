@@ -878,3 +878,32 @@ TEST(StompTransit, IdenticalSendsOfManyProducersAllLinked) {
     EXPECT_EQ(m->sent_in().ref, sends[i]->self) << i;  // first in, first out
   }
 }
+
+// The transit digest reads every byte of a body up to 512 bytes, and the
+// edges plus a fixed sample of a longer one (a frame's cost must not grow
+// with its body): bodies that differ at an edge, in length, or anywhere in a
+// short body still differ.
+TEST(StompBodyDigest, ShortBodiesWholeLongBodiesEdgesAndSamples) {
+  auto dg = [](const std::string& b) {
+    return stomp::body_digest(reinterpret_cast<const uint8_t*>(b.data()), b.size());
+  };
+  std::string s(512, 'a');
+  for (size_t i : {size_t{0}, size_t{200}, size_t{511}}) {
+    std::string t = s;
+    t[i] = 'b';
+    EXPECT_NE(dg(s), dg(t)) << i;
+  }
+  std::string big(1 << 20, 'x');
+  const uint64_t d = dg(big);
+  for (size_t i : {size_t{0}, size_t{127}, big.size() - 128, big.size() - 1}) {
+    std::string t = big;
+    t[i] = 'y';
+    EXPECT_NE(d, dg(t)) << i;
+  }
+  EXPECT_NE(d, dg(big + "x"));
+  EXPECT_EQ(d, dg(std::string(1 << 20, 'x')));  // deterministic
+  // a byte between the samples is not read: the price of O(1)
+  std::string t = big;
+  t[big.size() / 2 + 3] = 'y';
+  EXPECT_EQ(d, dg(t));
+}
