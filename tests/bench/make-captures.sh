@@ -13,6 +13,9 @@
 #   stomp-small      (5) ~2,000 STOMP frames (callgrind)
 #   stomp-nul-large  (6) as (2), smaller, with one 300 KB body without content-length
 #                        (correctness check only, not timed)
+#   load-mixed-lo    (7) load: hex/Base64/JSON/binary bodies of 0-4000 bytes, loopback (64 KiB segments)
+#   load-mixed-veth  (8) the same load through a veth pair, MTU 1500
+#   load-prefetch-lo (9) the same bodies to batch consumers (queue filled first, activemq.prefetchSize 2000)
 #   synth            synthetic TCP-correct captures for the linearity series
 #
 # Every real capture is made in network namespaces created here (named
@@ -44,7 +47,8 @@ for a in "$@"; do
     *) NAMES+=("$a") ;;
   esac
 done
-[ ${#NAMES[@]} -gt 0 ] || NAMES=(stomp-lo stomp-veth nonstomp http-lo stomp-small stomp-nul-large synth)
+[ ${#NAMES[@]} -gt 0 ] || NAMES=(stomp-lo stomp-veth nonstomp http-lo stomp-small stomp-nul-large
+                                 load-mixed-lo load-mixed-veth load-prefetch-lo synth)
 
 mkdir -p "$CAP" "$SYN"
 chmod 755 "$WORK" "$CAP" "$SYN"
@@ -215,6 +219,21 @@ if want stomp-nul-large "$CAP/stomp-nul-large.pcap"; then
   # worker 1 (no content-length on its small bodies) sends a 300 KB text body
   # without content-length half-way through its 2,000 messages (MSS segments)
   stomp_veth stomp-nul-large 2 2000 "" --large-text 0,307200
+fi
+
+# ------------------------------------------- (7)-(9) load with mixed bodies
+# Not shaped like (1): bodies as applications send ids, hashes, tokens and
+# documents (hex and Base64 text look like MCollective's Base64 layer to a
+# naive heuristic), 0-4000 bytes, all with content-length; producers run up
+# to 2,000 messages ahead, so a 64 KiB loopback segment holds ~20 frames.
+if want load-mixed-lo "$CAP/load-mixed-lo.pcap"; then
+  stomp_lo load-mixed-lo 2 50000 "" --bodies mixed --seed 7
+fi
+if want load-mixed-veth "$CAP/load-mixed-veth.pcap"; then
+  stomp_veth load-mixed-veth 2 50000 "" --bodies mixed --seed 8
+fi
+if want load-prefetch-lo "$CAP/load-prefetch-lo.pcap"; then
+  stomp_lo load-prefetch-lo 2 50000 "" --bodies mixed --prefetch 2000 --seed 9
 fi
 
 # ------------------------------------------------------ (3) non-STOMP TCP

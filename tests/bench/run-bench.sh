@@ -9,7 +9,7 @@
 # Options:
 #   --regen           remake all captures (otherwise cached ones in tests/bench/work are reused)
 #   --runs N          runs per case (default 5; interleaved plugin/baseline/plugin/...)
-#   --only LIST       sections: check,a,b,d,e,lin (default all; a and b run together)
+#   --only LIST       sections: check,a,b,d,e,f,lin (default all; a and b run together)
 #   --plugin FILE     measure this stomp.so instead of building build-bench/plugin/stomp.so
 #   --no-build        use build-bench/plugin/stomp.so as it is
 #   --captures-only   make the captures and stop
@@ -21,7 +21,7 @@ TOP=$(cd "$HERE/../.." && pwd)
 WORK=${BENCH_WORK:-$HERE/work}
 export BENCH_WORK=$WORK
 
-REGEN=0 RUNS=5 ONLY=check,a,b,d,e,lin PLUGIN= BUILD=1 CAPONLY=0 TIMEOUT=900
+REGEN=0 RUNS=5 ONLY=check,a,b,d,e,f,lin PLUGIN= BUILD=1 CAPONLY=0 TIMEOUT=900
 while [ $# -gt 0 ]; do
   case $1 in
     --regen) REGEN=1 ;;

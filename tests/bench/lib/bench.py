@@ -2,7 +2,7 @@
 """The measurements of tests/bench (run by run-bench.sh; see README.md).
 
     bench.py --plugin build-bench/plugin/stomp.so --work tests/bench/work [--runs 5]
-             [--only a,b,d,e,lin,check] [--timeout 900]
+             [--only a,b,d,e,f,lin,check] [--timeout 900]
 
 Every tshark runs as it would for a user: unprivileged (setpriv to
 65534:65534 when we are root) with HOME pointing at a private folder that
@@ -484,10 +484,81 @@ def section_lin(env, args, summ, out):
     summ.note("(3ii) frames/segment: all MESSAGEs dissected", "yes" if ok else "NO", ok)
 
 
+LOAD_CAPTURES = (("load-mixed-lo.pcap", "(7) mixed bodies, loopback"),
+                 ("load-mixed-veth.pcap", "(8) mixed bodies, veth MTU 1500"),
+                 ("load-prefetch-lo.pcap", "(9) prefetch batches, loopback"))
+
+
+def slice_capture(env, f, name, want_bytes=8_000_000):
+    """The first packets of f holding about want_bytes, and its first 3 packets (start-up)."""
+    m = meta(env, name)
+    ci = m.get("capinfos", {})
+    try:
+        avg = float(ci.get("Average packet size", "1000").split()[0])
+    except ValueError:
+        avg = 1000.0
+    n = max(50, int(want_bytes / max(avg, 60)))
+    part = os.path.join(env.scratch, name.replace(".pcap", "-slice.pcap"))
+    start = os.path.join(env.scratch, name.replace(".pcap", "-start.pcap"))
+    subprocess.run(["editcap", "-r", f, part, "1-%d" % n], check=True, capture_output=True)
+    subprocess.run(["editcap", "-r", f, start, "1-3"], check=True, capture_output=True)
+    os.chmod(part, 0o644)
+    os.chmod(start, 0o644)
+    return part, start, n
+
+
+def section_load(env, args, summ, out):
+    """(f) load captures no unit test was tuned on: hex/Base64/JSON/binary bodies."""
+    print("\n(f) tshark -r FILE > /dev/null on the mixed-body load captures, plugin vs --disable-protocol stomp")
+    res = {}
+    for name, label in LOAD_CAPTURES:
+        f = cap(env, name)
+        if not os.path.exists(f):
+            print("  %s: missing (make-captures.sh %s)" % (name, name[:-5]))
+            continue
+        m = meta(env, name)
+        ci = m.get("capinfos", {})
+        frames = (m.get("client") or {}).get("frames_total", 0)
+        packets = int(str(ci.get("Number of packets", "0")).replace(",", "").split()[0] or 0)
+        print("  %s %s: %s packets, %s bytes, %s STOMP frames (client count), %.1f frames a packet" % (
+            label, name, ci.get("Number of packets", "?"), ci.get("File size", "?"), frames,
+            frames / packets if packets else float("nan")))
+        r = interleaved(env, [("plugin", ["-r", f]), ("baseline", ["-r", f, "--disable-protocol", "stomp"])],
+                        args.runs, name)
+        c = ratio(r["plugin"]["cpu_med"], r["baseline"]["cpu_med"])
+        t = ratio(r["plugin"]["wall_med"], r["baseline"]["wall_med"])
+        mm = ratio(r["plugin"]["rss_med"], r["baseline"]["rss_med"])
+        print("    => CPU time ratio %.3fx (wall %.3fx), peak RSS ratio %.3fx" % (c, t, mm))
+        summ.add("(f) CPU time %s" % label, c, 1.5, extra=" (wall %.3fx)" % t)
+        summ.add("(f) peak RSS %s" % label, mm, 1.2,
+                 extra=" (%.0f vs %.0f MiB)" % (r["plugin"]["rss_med"] / 1024, r["baseline"]["rss_med"] / 1024))
+        # instructions: no machine noise; start-up (the first 3 packets) subtracted
+        part, start, n = slice_capture(env, f, name)
+        base = name[:-5]
+        ir = {}
+        for key, extra in (("plugin", []), ("baseline", ["--disable-protocol", "stomp"])):
+            whole = run_callgrind(env, ["-r", part] + extra, os.path.join(env.scratch, "cg-%s-%s.out" % (base, key)))
+            boot = run_callgrind(env, ["-r", start] + extra,
+                                 os.path.join(env.scratch, "cg-%s-%s-start.out" % (base, key)))
+            ir[key] = (whole, boot)
+        net = ratio(ir["plugin"][0] - ir["plugin"][1], ir["baseline"][0] - ir["baseline"][1])
+        print("    => callgrind, first %d packets: %s vs %s Ir, minus start-up %s vs %s: ratio %.3fx" % (
+            n, "{:,}".format(ir["plugin"][0]), "{:,}".format(ir["baseline"][0]),
+            "{:,}".format(ir["plugin"][0] - ir["plugin"][1]),
+            "{:,}".format(ir["baseline"][0] - ir["baseline"][1]), net))
+        summ.add("(f) instructions %s, first %d packets" % (label, n), net, 1.5)
+        for ir_, fn in annotate_plugin(os.path.join(env.scratch, "cg-%s-plugin.out" % base), True, 8):
+            print("      %14s  %s" % ("{:,}".format(ir_), fn[:110]))
+        r["ir"] = ir
+        res[name] = r
+    out["load"] = res
+
+
 def section_check(env, args, summ, out):
     print("\nFrame counts: STOMP frames the plugin shows (tshark -r, one pass and -2) vs the clients' own count")
     res = {}
-    for name in ("stomp-lo.pcap", "stomp-veth.pcap", "stomp-small.pcap", "stomp-nul-large.pcap"):
+    for name in ("stomp-lo.pcap", "stomp-veth.pcap", "stomp-small.pcap", "stomp-nul-large.pcap") + tuple(
+            n for n, _ in LOAD_CAPTURES):
         f = cap(env, name)
         if not os.path.exists(f):
             continue
@@ -510,7 +581,7 @@ def main():
     ap.add_argument("--plugin", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", default="check,a,b,d,e,lin")
+    ap.add_argument("--only", default="check,a,b,d,e,f,lin")
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--top", type=int, default=15)
     args = ap.parse_args()
@@ -521,7 +592,8 @@ def main():
     summ = Summary()
     out = {"tshark": env.tshark_version, "runs": args.runs, "started": time.time()}
     t0 = time.time()
-    steps = [("check", section_check), ("a", section_ab), ("d", section_d), ("e", section_e), ("lin", section_lin)]
+    steps = [("check", section_check), ("a", section_ab), ("d", section_d), ("e", section_e), ("f", section_load),
+             ("lin", section_lin)]
     for key, fn in steps:
         if key in only or (key == "a" and "b" in only):
             fn(env, args, summ, out)

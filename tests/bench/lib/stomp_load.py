@@ -20,12 +20,22 @@ connections:
     workers 2 and 3 (mod 4) wait for each message's delivery before sending
     the next (about one frame per segment).  Large bodies always carry
     content-length, except the text ones given by --large-text.
+--bodies mixed replaces the small text bodies with what applications send
+as ids, hashes, tokens and documents: hex text, Base64 text, JSON and raw
+binary (NULs included), 0..4000 bytes, drawn at random, always with
+content-length (python3-stomp's default).
+--prefetch N makes each consumer a batch consumer: the producer first fills
+the queue, then the consumer subscribes with activemq.prefetchSize:N, so the
+broker pushes N MESSAGEs at once and then one per ACK. (Cumulative ACKs with
+ack:client stalled ActiveMQ 5.17's STOMP delivery part-way, so the ACKs stay
+per message.)
 So every small message is three frames on the wire: SEND, MESSAGE, ACK.
 Both connections end with DISCONNECT + RECEIPT.  The log gives the frames
 each connection wrote and read, counted by the client.
 """
 
 import argparse
+import base64
 import json
 import multiprocessing
 import os
@@ -95,6 +105,21 @@ def body_text(rng, seq, worker):
     return head + fill + b'"}'
 
 
+def mixed_body(rng):
+    """What applications put in bodies: hex, Base64, JSON or raw binary, 0..4000 bytes."""
+    n = rng.randint(0, 4000)
+    kind = rng.randrange(4)
+    raw = rng.randbytes(n)
+    if kind == 0:
+        return raw.hex().encode()[:n]
+    if kind == 1:
+        return base64.b64encode(raw)[:n]
+    if kind == 2:
+        doc = {"id": raw[:8].hex(), "items": [raw[i:i + 12].hex() for i in range(8, max(8, n // 3), 12)]}
+        return json.dumps(doc).encode()[:max(n, 2)]
+    return raw
+
+
 def large_body(size, text):
     if text:
         line = b"the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ\n"
@@ -120,18 +145,28 @@ def worker(args, i, out_q):
 
     q = "/queue/bench-%d" % i
     # consumer
+    batch = args.prefetch > 0
     cons = Consumer(None, "sub-%d" % i)
     cconn = stomp.Connection12([(args.host, args.port)], auto_decode=False, heartbeats=(0, 0), timeout=30)
     cons.conn = cconn
     cconn.set_listener("count", cons)
     cconn.connect(args.user, args.passcode, wait=True, with_connect_command=True)
     bump(sent_c, "CONNECT")
-    cconn.subscribe(q, id=cons.sub_id, ack="client-individual", headers={"receipt": "sub-%d" % i})
-    bump(sent_c, "SUBSCRIBE")
-    cons.wait(lambda: ("sub-%d" % i) in cons.receipts, 60)
+
+    def subscribe():
+        if batch:
+            cconn.subscribe(q, id=cons.sub_id, ack="client-individual",
+                            headers={"receipt": "sub-%d" % i, "activemq.prefetchSize": str(args.prefetch)})
+        else:
+            cconn.subscribe(q, id=cons.sub_id, ack="client-individual", headers={"receipt": "sub-%d" % i})
+        bump(sent_c, "SUBSCRIBE")
+        cons.wait(lambda: ("sub-%d" % i) in cons.receipts, 60)
+
+    if not batch:
+        subscribe()
 
     # producer
-    with_cl = (i % 2 == 0)
+    with_cl = (i % 2 == 0) or args.bodies == "mixed"
     paced = args.paced and (i // 2) % 2 == 1
     prod = Counter()
     pconn = connect(args, prod, auto_content_length=with_cl)
@@ -156,15 +191,20 @@ def worker(args, i, out_q):
                 pconn.send(q, body, headers={"x-large": str(size), "content-length": str(size)})
             bump(sent_p, "SEND")
             total += 1
-        pconn.send(q, body_text(rng, seq, i), headers={"x-seq": str(seq)})
+        body = mixed_body(rng) if args.bodies == "mixed" else body_text(rng, seq, i)
+        pconn.send(q, body, headers={"x-seq": str(seq)})
         bump(sent_p, "SEND")
         total += 1
+        if batch:
+            continue   # the queue fills; the consumer subscribes afterwards
         if paced:
             # one message at a time: wait for its delivery before the next
             cons.wait(lambda: cons.messages >= total, 60)
         elif args.window and seq % 256 == 0:
             # keep the producer at most `window` messages ahead of its consumer
             cons.wait(lambda: cons.messages >= total - args.window, 300)
+    if batch:
+        subscribe()
     cons.wait(lambda: cons.messages >= total, 600)
     pconn.disconnect(receipt="bye-p-%d" % i)
     bump(sent_p, "DISCONNECT")
@@ -196,6 +236,10 @@ def main():
     ap.add_argument("--window", type=int, default=2000)
     ap.add_argument("--paced", action="store_true",
                     help="workers 2,3 (mod 4) send one message at a time, waiting for its delivery")
+    ap.add_argument("--bodies", choices=["json", "mixed"], default="json",
+                    help="json: JSON-ish text of 16..480 bytes; mixed: hex/Base64/JSON/binary of 0..4000 bytes")
+    ap.add_argument("--prefetch", type=int, default=0,
+                    help="batch consumers: subscribe after the queue is full, with activemq.prefetchSize N")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--log", required=True)
     args = ap.parse_args()
@@ -218,6 +262,7 @@ def main():
                 for k, v in d.items():
                     frames[k] = frames.get(k, 0) + v
     log = {"client": "python3-stomp %d.%d.%d" % tuple(stomp.__version__), "pairs": args.pairs,
+           "bodies": args.bodies, "prefetch": args.prefetch,
            "messages_per_producer": args.messages, "large": args.large, "large_text": args.large_text,
            "frames": frames, "frames_total": sum(frames.values()), "workers": sorted(results, key=lambda r: r["worker"]),
            "seconds": round(time.monotonic() - t0, 1)}
