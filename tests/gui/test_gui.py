@@ -279,13 +279,18 @@ def main():
         ])
         wid = gui.wait_window(re.escape(os.path.basename(CAPTURE)))
         log(f"window up after {time.time() - started:.1f} s")
-        time.sleep(3)   # let the filter apply and the selection land
+        time.sleep(2)   # let the filter apply and the selection land
         # Click the STOMP line of the details pane and open it one level
         # (Right), then click the MCollective line in it and Expand Subtrees
         # (Shift+Right): the decoded reply opens, the STOMP headers stay shut.
         for label, key in (("Simple", "Right"), ("Marionette", "shift+Right")):
-            seen = gui.ocr(gui.shot("step"), (0, 200, SCREEN[0] // 2, SCREEN[1] - 200))
-            hit = find_word(seen, label, below=200)
+            # Polled: on a loaded machine the filter and the selection land late.
+            for _ in range(6 if not no_plugin else 1):
+                seen = gui.ocr(gui.shot("step"), (0, 200, SCREEN[0] // 2, SCREEN[1] - 200))
+                hit = find_word(seen, label, below=200)
+                if hit is not None:
+                    break
+                time.sleep(2)
             if hit is None:
                 failures.append(f"details pane: no {label!r} line to open")
                 break
@@ -371,10 +376,16 @@ def open_menu_item(gui, path, extra=(), tries=3):
     top = find_word(menubar, path[0])
     if not top:
         return f"menu bar: no {path[0]} menu"
-    gui.click(top["x"] + top["w"] // 2, top["y"] + top["h"] // 2)
-    time.sleep(1)
-    menu_png = gui.shot("menu")
-    menu = gui.ocr(menu_png, (top["x"] - 10, 20, 420, SCREEN[1] - 20))
+    for attempt in range(tries):
+        gui.click(top["x"] + top["w"] // 2, top["y"] + top["h"] // 2)
+        time.sleep(1 + attempt)
+        menu = gui.ocr(gui.shot("menu"), (top["x"] - 10, 20, 420, SCREEN[1] - 20))
+        # Wireshark's own entries tell an open menu from one still closed.
+        if find_word(menu, "Conversations") and find_word(menu, "Endpoints"):
+            break
+        log(f"{path[0]} menu not open yet (attempt {attempt + 1})")
+        gui.x("xdotool", "key", "Escape")
+        time.sleep(1)
     log("Statistics menu (OCR): " + " | ".join(t for _, t in gui.lines(menu)))
     for entry in list(path[1:-1]) + list(extra):
         if not find_word(menu, entry):
@@ -405,6 +416,38 @@ def open_menu_item(gui, path, extra=(), tries=3):
     return f"{path[0]} > {path[1]}: no {path[2]!r} submenu entry"
 
 
+def png_crop(gui, wid):
+    """The screen rectangle of window wid, clipped to the screen."""
+    geo = gui.x("xdotool", "getwindowgeometry", wid)
+    pos = re.search(r"Position: (\d+),(\d+)", geo)
+    size = re.search(r"Geometry: (\d+)x(\d+)", geo)
+    crop = (int(pos.group(1)), int(pos.group(2)), int(size.group(1)), int(size.group(2))) \
+        if pos and size else (0, 0, SCREEN[0], SCREEN[1])
+    return (crop[0], crop[1], min(crop[2], SCREEN[0] - crop[0]), min(crop[3], SCREEN[1] - crop[1]))
+
+
+def read_ping_window(gui, wid):
+    """(screenshot, [{agent, action, frame, replies: {node letters: ms}}])
+    read from the mco ping window."""
+    png = gui.shot("ping")
+    lines = [t for _, t in gui.lines(gui.ocr(png, png_crop(gui, wid)))]
+    log("mco ping window (OCR):\n  " + "\n  ".join(lines))
+    # Requests: "discovery ping 9f9fc8d3 (frame 211) 3 95.68 ..."; replies
+    # under them: "db01.example.net 1 15.78 ...".
+    requests, current = [], None
+    for t in lines:
+        t = t.replace("©", "0")
+        m = re.search(r"(\w+) (\w+) (\w{8}) \(frame (\d+)\)", t)
+        if m:
+            current = dict(agent=m.group(1), action=m.group(2), frame=int(m.group(4)), replies={})
+            requests.append(current)
+            continue
+        m = re.search(r"(\S+)\.example\.net\s+1\s+(\d+\.\d\d)\b", t)
+        if m and current is not None:
+            current["replies"][alpha(m.group(1))] = float(m.group(2))
+    return png, requests
+
+
 def mco_ping_window(gui, runs, shots):
     """Opens Statistics > MCollective > mco ping in a fresh window on the
     whole capture and reads the per-request rows. Ground truth: each
@@ -421,31 +464,14 @@ def mco_ping_window(gui, runs, shots):
     # Room for every row: 7 requests and their replies.
     gui.x("xdotool", "windowsize", wid, "840", "560")
     gui.x("xdotool", "windowmove", wid, "40", "60")
-    time.sleep(2)
-    geo = gui.x("xdotool", "getwindowgeometry", wid)
-    pos = re.search(r"Position: (\d+),(\d+)", geo)
-    size = re.search(r"Geometry: (\d+)x(\d+)", geo)
-    png = gui.shot("ping")
-    crop = (int(pos.group(1)), int(pos.group(2)), int(size.group(1)), int(size.group(2))) \
-        if pos and size else (0, 0, SCREEN[0], SCREEN[1])
-    crop = (crop[0], crop[1], min(crop[2], SCREEN[0] - crop[0]), min(crop[3], SCREEN[1] - crop[1]))
-    lines = [t for _, t in gui.lines(gui.ocr(png, crop))]
-    log("mco ping window (OCR):\n  " + "\n  ".join(lines))
-    # Requests: "discovery ping 9f9fc8d3 (frame 211) 3 95.68 ..."; replies
-    # under them: "db01.example.net 1 15.78 ...".
-    requests, current = [], None
-    for t in lines:
-        t = t.replace("©", "0")
-        m = re.search(r"(\w+) (\w+) (\w{8}) \(frame (\d+)\)", t)
-        if m:
-            current = dict(agent=m.group(1), action=m.group(2), frame=int(m.group(4)), replies={})
-            requests.append(current)
-            continue
-        m = re.search(r"(\S+)\.example\.net\s+1\s+(\d+\.\d\d)\b", t)
-        if m and current is not None:
-            current["replies"][alpha(m.group(1))] = float(m.group(2))
-    pings = sorted((r for r in requests if (r["agent"], r["action"]) == ("discovery", "ping")),
-                   key=lambda r: r["frame"])
+    for attempt in range(4):
+        time.sleep(2)
+        png, requests = read_ping_window(gui, wid)
+        pings = [r for r in requests if (r["agent"], r["action"]) == ("discovery", "ping")]
+        if len(pings) >= len(runs) and all(r["replies"] for r in pings):
+            break
+        log(f"mco ping window not complete yet (attempt {attempt + 1})")
+    pings.sort(key=lambda r: r["frame"])
     if len(pings) < len(runs):
         failures.append(f"mco ping window: {len(pings)} discovery ping requests, "
                         f"mco ran {len(runs)} pings")
@@ -461,7 +487,7 @@ def mco_ping_window(gui, runs, shots):
                 failures.append(f"mco ping window: {node} {got} ms, mco ping said {ms} ms")
         log(f"run {i + 1} (frame {req['frame']}): window {req['replies']}, mco ping {want}")
     if shots:
-        save_doc_shot(png, crop, os.path.join(shots, "gui-mco-ping.png"))
+        save_doc_shot(png, png_crop(gui, wid), os.path.join(shots, "gui-mco-ping.png"))
     return failures
 
 
