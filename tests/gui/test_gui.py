@@ -12,7 +12,7 @@ nodes that answered and the time it measured for each. Asserted:
   1. the packet list has MCollective rows of the slowest node's replies;
   2. the details pane shows the STOMP MESSAGE and the decoded MCollective
      reply (sender, agent, kind, psk hash verified), with its time within
-     5 ms of mco ping's;
+     5 ms of mco ping's and its message time within that mco ping run;
   3. the Statistics menu has MCollective and STOMP entries, and
      Statistics > MCollective > mco ping (opened by mouse, each menu read
      by OCR; Qt Wireshark 4.0 cannot open a stats tree with -z) lists, for
@@ -25,6 +25,7 @@ nodes that answered and the time it measured for each. Asserted:
 Skips (exit code 77, CTest SKIP_RETURN_CODE) with a reason when Xvfb,
 wireshark, xdotool, ImageMagick or tesseract is missing.
 """
+import calendar
 import os
 import re
 import shutil
@@ -48,12 +49,15 @@ def log(*a):
 
 
 def mco_ping_truth():
-    """{node: ms} from the first `mco ping` in the capture's mco.txt."""
+    """({node: ms}, (start, end)) of the first `mco ping` in the capture's
+    mco.txt: what it printed, and when the capture script ran it (epoch)."""
     with open(MCO_TXT, encoding="utf-8") as f:
         text = f.read()
-    block = text.split("### mco ping\n", 1)[1].split("###", 1)[0]
-    return {m.group(1): float(m.group(2))
-            for m in re.finditer(r"^(\S+)\s+time=([\d.]+) ms", block, re.M)}
+    block = text.split("### mco ping\n", 1)[1].split("### end", 1)
+    span = re.match(r" rc=0 start=([\d.]+) end=([\d.]+)", block[1])
+    return ({m.group(1): float(m.group(2))
+             for m in re.finditer(r"^(\S+)\s+time=([\d.]+) ms", block[0], re.M)},
+            (float(span.group(1)), float(span.group(2))))
 
 
 def abi():
@@ -256,7 +260,7 @@ def main():
         print("set STOMP_PLUGIN to the built stomp.so", file=sys.stderr)
         return 2
     shots = os.environ.get("STOMP_GUI_SHOTS")
-    truth = mco_ping_truth()
+    truth, run_span = mco_ping_truth()
     assert set(truth) == {"db01.example.net", "web01.example.net", "app01.example.net"}, truth
     node = max(truth, key=truth.get)          # the slowest node: app01, 214.68 ms
     started = time.time()
@@ -333,11 +337,22 @@ def main():
             failures.append(f"details: {node} {m.group(1)} ms, mco ping said {truth[node]} ms")
         else:
             log(f"{node}: window {float(m.group(1)) * 1000:.2f} ms, mco ping {truth[node]} ms")
+        # 4. It is the reply to that first run (other runs' app01 replies
+        # took 208-216 ms too): its :msgtime lies within the run.
+        m = re.search(r"Message time: (\w{3} \d+, \d{4} \d\d:\d\d:\d\d)\.\d+ UTC",
+                      "\n".join(tree).replace("©", "0"))
+        if not m:
+            failures.append("details: no message time")
+        else:
+            msgtime = calendar.timegm(time.strptime(m.group(1), "%b %d, %Y %H:%M:%S"))
+            if not int(run_span[0]) <= msgtime <= run_span[1]:
+                failures.append(f"details: message time {m.group(1)} ({msgtime}) outside the "
+                                f"first mco ping run {run_span}")
         if shots:
             save_doc_shot(main_png, (0, 0, SCREEN[0], min(SCREEN[1], tree_y + 560)),
                           os.path.join(shots, "gui-mcollective-reply.png"))
 
-        # 4. Statistics > MCollective > mco ping, through the menus, in a
+        # 5. Statistics > MCollective > mco ping, through the menus, in a
         # second window on the whole capture (no display filter).
         gui.stop_wireshark()
         failures += mco_ping_window(gui, mco_ping_runs(), shots)
