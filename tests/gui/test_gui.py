@@ -477,7 +477,7 @@ def mco_ping_window(gui, runs, shots):
         return [err]
     wid = gui.wait_window(r"mco ping", timeout=30)
     # Room for every row: 7 requests and their replies.
-    gui.x("xdotool", "windowsize", wid, "840", "560")
+    gui.x("xdotool", "windowsize", wid, "840", "620")
     gui.x("xdotool", "windowmove", wid, "40", "60")
     for attempt in range(4):
         time.sleep(2)
