@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # deps.sh - installs the Debian/Ubuntu packages a step needs, only when missing.
 #   packaging/deps.sh build     plugin build + tshark
-#   packaging/deps.sh test      + GoogleTest, Python, editcap, valgrind, clang (fuzzing)
+#   packaging/deps.sh test      + GoogleTest, Python, editcap, valgrind, clang (fuzzing),
+#                               and for tests/gui: Xvfb, Wireshark's Qt GUI, xdotool, ImageMagick, tesseract
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libwireshark-dev wireshark-dev tshark libglib2.0-dev libyaml-dev)
-test_pkgs=(googletest libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev util-linux time)
+test_pkgs=(googletest libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev util-linux time
+           xvfb wireshark-qt xdotool imagemagick tesseract-ocr tesseract-ocr-eng fonts-dejavu-core)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-build}" == test ]] && want+=("${test_pkgs[@]}")

@@ -3,7 +3,9 @@
 # missing), then:
 #   1. builds plugin + unit tests (-Werror) and runs CTest: GoogleTest units and
 #      the tshark integration tests on every real capture (tshark runs
-#      unprivileged, as Wireshark ignores personal plugins for root); then the
+#      unprivileged, as Wireshark ignores personal plugins for root), the GUI
+#      test (tests/gui: Wireshark's Qt window under Xvfb, read by OCR; skipped
+#      with its reason if a tool is missing) and the docs/fields.md check; then the
 #      README's install command (packaging/install.sh) must build, install and
 #      decode a bundled capture;
 #   2. builds the libFuzzer targets with clang and fuzzes each core
@@ -27,6 +29,8 @@ cmake -S "$top" -B "$top/build-tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOMP_
   -DSTOMP_BUILD_PLUGIN=ON -DSTOMP_BUILD_TESTS=ON >/dev/null
 cmake --build "$top/build-tests" -j"$jobs"
 (cd "$top/build-tests" && ctest --output-on-failure -j"$jobs" "$@")
+# CTest does not print a skipped test's output: say why the GUI test skipped.
+grep -h "^SKIP:" "$top/build-tests/Testing/Temporary/LastTest.log" 2>/dev/null || true
 [[ $# -gt 0 ]] && exit 0
 
 step "README command 1: packaging/install.sh (build, install, decode a bundled capture)"
