@@ -53,6 +53,36 @@ std::string TransitMatcher::normalise_destination(uint64_t conn, std::string_vie
   return std::string(d);
 }
 
+uint32_t TransitMatcher::destination_id(uint64_t conn, std::string_view d, bool insert,
+                                        bool* p2p) {
+  const bool cacheable = !starts_with(d, "/remote-temp-");
+  if (cacheable) {
+    auto c = last_destination_.find(conn);
+    if (c != last_destination_.end() && c->second.raw == d) {
+      if (p2p) *p2p = c->second.p2p;
+      return c->second.id;
+    }
+  }
+  const std::string name = normalise_destination(conn, d);
+  const bool queue = point_to_point(name);
+  if (p2p) *p2p = queue;
+  uint32_t id;
+  if (insert) {
+    id = destinations_.emplace(name, static_cast<uint32_t>(destinations_.size())).first->second;
+  } else {
+    auto it = destinations_.find(name);
+    if (it == destinations_.end()) return kNone;  // not cached: a later SEND may add it
+    id = it->second;
+  }
+  if (cacheable) {
+    LastDestination& c = last_destination_[conn];
+    c.raw.assign(d.data(), d.size());
+    c.id = id;
+    c.p2p = queue;
+  }
+  return id;
+}
+
 bool TransitMatcher::point_to_point(std::string_view d) {
   for (std::string_view p : {"/queue/", "/temp-queue/", "/amq/queue/"})
     if (d.substr(0, p.size()) == p) return true;
@@ -89,9 +119,7 @@ void TransitMatcher::on_send(FrameNotes* send, const ObservedFrame& f) {
     app_.push_back({name, digest(h.value)});
     s.app_count++;
   }
-  auto dest = destinations_.emplace(normalise_destination(f.conn, d->value),
-                                    static_cast<uint32_t>(destinations_.size()));
-  const Key key{dest.first->second, f.body_hash, f.body_len};
+  const Key key{destination_id(f.conn, d->value, true), f.body_hash, f.body_len};
   const uint32_t index = static_cast<uint32_t>(sent_.size());
   sent_.push_back(s);
   const HeaderView* reply_to = first_header(f.headers, f.header_count, "reply-to");
@@ -230,10 +258,10 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker
   // newer SEND for it.
   const HeaderView* rd = first_header(f.headers, f.header_count, "redelivered");
   if (rd && rd->value == "true") return;
-  const std::string dest = normalise_destination(f.conn, d->value);
-  auto di = destinations_.find(dest);
-  if (di == destinations_.end()) return;
-  const Key key{di->second, f.body_hash, f.body_len};
+  bool queue = false;
+  const uint32_t dest_id = destination_id(f.conn, d->value, false, &queue);
+  if (dest_id == kNone) return;
+  const Key key{dest_id, f.body_hash, f.body_len};
   auto qi = queues_.find(key);
   if (qi == queues_.end()) return;
   Queue& q = qi->second;
@@ -257,7 +285,7 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker
   };
 
   uint32_t i = kNone;
-  if (point_to_point(dest)) {
+  if (queue) {
     i = take_point_to_point(q, f.time, carried);
     // Everything sent with this key has been delivered: forget the key (a
     // later SEND of the same body starts a new chain). On a busy queue

@@ -163,6 +163,19 @@ class TransitMatcher {
   void learn_reply_to(uint32_t send, const ObservedFrame& msg);
 
   std::unordered_map<std::string, uint32_t> destinations_;
+  // The destination id last looked up per connection: a producer or
+  // consumer names one destination frame after frame; found again without
+  // building and hashing a string. (Not for /remote-temp-: their mapping is
+  // learned as replies come.)
+  struct LastDestination {
+    std::string raw;
+    uint32_t id = 0;
+    bool p2p = false;
+  };
+  std::unordered_map<uint64_t, LastDestination> last_destination_;
+  // The id of destination d as sent on conn (and whether it is a queue);
+  // with insert false, kNone when no SEND named it.
+  uint32_t destination_id(uint64_t conn, std::string_view d, bool insert, bool* p2p = nullptr);
   std::deque<Sent> sent_;
   std::deque<HeaderDigest> app_;
   std::unordered_map<Key, Queue, KeyHash> queues_;
