@@ -215,16 +215,30 @@ int dissect_undecodable(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
 // "collectives") every SEND/MESSAGE body is MCollective's: decoded, and
 // claimed even when it does not decode. Elsewhere only bodies that pass the
 // cheap pre-check and decode into an MCollective envelope are claimed.
+// The heuristic's first tests, on the body bytes alone: SEND or MESSAGE, on
+// an MCollective destination or starting like an envelope. Also the STOMP
+// dissector's pre-check (stomp_body_info.h), so a body these turn down
+// costs no heuristic dispatch.
+bool worth_decoding(const stomp_body_info* info, const guint8* p, size_t len, bool* ours) {
+  if (!pref_enabled || !info || info->magic != STOMP_BODY_INFO_MAGIC) return false;
+  if (std::strcmp(info->command, "SEND") != 0 && std::strcmp(info->command, "MESSAGE") != 0)
+    return false;
+  *ours = mcollective_destination(info->destination);
+  return *ours || (len >= 4 && mco::looks_like_mcollective(p, len));
+}
+
+int mcollective_precheck(const stomp_body_info* info, const uint8_t* body, size_t len) {
+  bool ours = false;
+  return worth_decoding(info, body, len, &ours) ? 1 : 0;
+}
+
 wsc::heur_ret_t dissect_mcollective_heur(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
                                          void* data) {
   const stomp_body_info* info = static_cast<const stomp_body_info*>(data);
-  if (!pref_enabled || !info || info->magic != STOMP_BODY_INFO_MAGIC) return FALSE;
-  if (std::strcmp(info->command, "SEND") != 0 && std::strcmp(info->command, "MESSAGE") != 0)
-    return FALSE;
-  const bool ours = mcollective_destination(info->destination);
   const guint len = tvb_captured_length(tvb);
   const guint8* p = len ? tvb_get_ptr(tvb, 0, static_cast<gint>(len)) : nullptr;
-  if (!ours && (len < 4 || !mco::looks_like_mcollective(p, len))) return FALSE;
+  bool ours = false;
+  if (!worth_decoding(info, p, len, &ours)) return FALSE;
   const mco::Envelope* env = mco::decode_envelope(p, len, *packet_arena(pinfo));
   if (!env || !env->is_mcollective) {
     if (!ours) return FALSE;
@@ -268,4 +282,5 @@ void proto_register_mcollective(void) {
 void proto_reg_handoff_mcollective(void) {
   heur_dissector_add("stomp.body", dissect_mcollective_heur, "MCollective over STOMP",
                      "mcollective_stomp", proto_mcollective, HEURISTIC_ENABLE);
+  stomp_body_set_precheck("mcollective_stomp", mcollective_precheck);
 }

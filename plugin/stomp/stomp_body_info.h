@@ -28,6 +28,22 @@ typedef struct stomp_body_info {
   int from_client;             /* 1 client->broker, 0 broker->client, -1 unknown */
 } stomp_body_info;
 
+/* A cheap pre-check that a heuristic of the "stomp.body" table may register
+ * (from its handoff) under its short name. While it is the only enabled
+ * heuristic in the table and it returns 0 for a body, the table is not
+ * called for that body: the dispatch costs more than most such checks, on
+ * every frame of a load capture. The check must answer as the heuristic's
+ * own first tests do (no false 0). */
+typedef int (*stomp_body_precheck_t)(const stomp_body_info* info, const uint8_t* body,
+                                     size_t len);
+#ifdef __cplusplus
+extern "C" {
+#endif
+void stomp_body_set_precheck(const char* heur_short_name, stomp_body_precheck_t check);
+#ifdef __cplusplus
+}
+#endif
+
 #ifdef __cplusplus
 /* First, not-ignored value of header `name`, or NULL. */
 inline const char* stomp_body_header(const stomp_body_info* info, const char* name) {

@@ -255,7 +255,7 @@ ContentType split_content_type(wmem_allocator_t* pool, const char* ct) {
 }
 
 void dissect_body(tvbuff_t* body_tvb, packet_info* pinfo, proto_tree* tree,
-                  stomp_body_info* info, const StompFrameOptions* opt) {
+                  stomp_body_info* info, const StompFrameOptions* opt, bool heuristics) {
   // Nothing assigned below TRY may change after it (setjmp).
   const ContentType ct = split_content_type(wsc::packet_pool(pinfo), info->content_type);
   const char* const media_type = ct.type;
@@ -278,7 +278,7 @@ void dissect_body(tvbuff_t* body_tvb, packet_info* pinfo, proto_tree* tree,
   TRY {
     heur_dtbl_entry_t* hdtbl_entry = NULL;
     gboolean done = FALSE;
-    if (generic && opt->body_heuristics)
+    if (generic && heuristics)
       done = dissector_try_heuristic(opt->body_heuristics, body_tvb, pinfo, tree, &hdtbl_entry,
                                      info);
     if (!done && media_type && *media_type && opt->media_types && !false_text) {
@@ -289,7 +289,7 @@ void dissect_body(tvbuff_t* body_tvb, packet_info* pinfo, proto_tree* tree,
                                   &message_info) != 0;
       col_set_writable(pinfo->cinfo, -1, writable);
     }
-    if (!done && !generic && opt->body_heuristics)
+    if (!done && !generic && heuristics)
       dissector_try_heuristic(opt->body_heuristics, body_tvb, pinfo, tree, &hdtbl_entry, info);
   }
   CATCH_NONFATAL_ERRORS { show_exception(body_tvb, pinfo, tree, EXCEPT_CODE, GET_MESSAGE); }
@@ -648,8 +648,15 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
       bi_data->frame_index = ref.idx;
       bi_data->conversation = conn;
       bi_data->from_client = (notes && notes->direction_known()) ? (notes->from_client() ? 1 : 0) : -1;
-      tvbuff_t* body_tvb = tvb_new_subset_length(tvb, boff, blen);
-      dissect_body(body_tvb, pinfo, st, bi_data, opt);
+      // The table is skipped when its only enabled heuristic's own pre-check
+      // turns the body down (MCollective's reads a few bytes).
+      const stomp_body_precheck_t pre = stomp_body_precheck();
+      const bool heuristics =
+          opt->body_heuristics && (!pre || pre(bi_data, buf + s->body_off, s->body_len));
+      if (heuristics || (bi_data->content_type && opt->media_types)) {
+        tvbuff_t* body_tvb = tvb_new_subset_length(tvb, boff, blen);
+        dissect_body(body_tvb, pinfo, st, bi_data, opt, heuristics);
+      }
     }
   }
   if (items) {

@@ -186,8 +186,13 @@ bool stomp_unproven_connection(uint64_t conn) {
   return it != g_heuristic_conns->end() && !it->second;
 }
 
+namespace {
+void precheck_init(void);
+}
+
 void stomp_state_register(void) {
   register_init_routine(state_init);
+  register_init_routine(precheck_init);
   register_cleanup_routine(state_cleanup);
 }
 
@@ -196,3 +201,38 @@ bool stomp_expert_tap_listening(void) {
   if (expert_tap == -2) expert_tap = find_tap_id("expert");
   return expert_tap >= 0 && have_tap_listener(expert_tap);
 }
+
+namespace {
+const char* g_precheck_name = nullptr;
+stomp_body_precheck_t g_precheck = nullptr;
+stomp_body_precheck_t g_precheck_active = nullptr;  // decided per dissection
+
+struct EnabledCount {
+  guint enabled = 0;
+  bool ours = false;
+};
+void count_enabled(const gchar*, struct heur_dtbl_entry* e, gpointer data) {
+  EnabledCount* c = static_cast<EnabledCount*>(data);
+  if (!e->enabled || (e->protocol && !proto_is_protocol_enabled(e->protocol))) return;
+  c->enabled++;
+  if (g_precheck_name && e->short_name && std::strcmp(e->short_name, g_precheck_name) == 0)
+    c->ours = true;
+}
+
+// Run at every (re)dissection start: enabling or disabling a heuristic or
+// protocol redissects, so the decision follows the user's choices.
+void precheck_init(void) {
+  g_precheck_active = nullptr;
+  if (!g_precheck) return;
+  EnabledCount c;
+  heur_dissector_table_foreach("stomp.body", count_enabled, &c);
+  if (c.enabled == 1 && c.ours) g_precheck_active = g_precheck;
+}
+}  // namespace
+
+extern "C" void stomp_body_set_precheck(const char* heur_short_name, stomp_body_precheck_t check) {
+  g_precheck_name = heur_short_name;
+  g_precheck = check;
+}
+
+stomp_body_precheck_t stomp_body_precheck(void) { return g_precheck_active; }

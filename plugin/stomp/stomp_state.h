@@ -7,6 +7,7 @@
 #include "plugin/common/ws_compat.h"
 
 #include "dissector/stomp/stomp_session.h"
+#include "plugin/stomp/stomp_body_info.h"
 
 // The tracker of the capture being dissected (never null after init).
 stomp::Tracker& stomp_tracker(void);
@@ -30,6 +31,11 @@ void stomp_col_flush(packet_info* pinfo);
 // expert infos: without it and without a tree, a frame's header checks are
 // skipped.
 bool stomp_expert_tap_listening(void);
+
+// The registered body pre-check (stomp_body_info.h), when its heuristic is
+// the only enabled one of "stomp.body" in this capture's dissection; else
+// null (then every body goes to the table).
+stomp_body_precheck_t stomp_body_precheck(void);
 
 // Connection id and sender id as the Tracker wants them.
 uint64_t stomp_connection_id(packet_info* pinfo);
