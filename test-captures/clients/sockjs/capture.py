@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Turns the log of clients/sockjs/client.js into a MANIFEST.json entry.
+
+The frames are parsed from the exact strings stompjs handed to SockJS.send()
+(sent) and the strings SockJS delivered to it (received), never from the
+capture. Header values of 1.2 frames other than CONNECT/CONNECTED are
+unescaped (STOMP 1.2 "Value Encoding"), as stompjs escaped them.
+
+  capture.py <client-log.json> <pcap-name> <broker-version> <transport> <MANIFEST.json>
+"""
+import hashlib
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from build_manifest import dumps_manifest  # noqa: E402  the file's own layout
+
+UNESC = {'n': '\n', 'r': '\r', 'c': ':', '\\': '\\'}
+
+
+def unescape(v):
+    out, i = [], 0
+    while i < len(v):
+        if v[i] == '\\' and i + 1 < len(v) and v[i + 1] in UNESC:
+            out.append(UNESC[v[i + 1]])
+            i += 2
+        else:
+            out.append(v[i])
+            i += 1
+    return ''.join(out)
+
+
+def parse_stream(text):
+    """STOMP frames and heart-beats of a concatenated text stream."""
+    frames, heartbeats, i = [], 0, 0
+    data = text.encode('utf-8')
+    while i < len(data):
+        if data[i:i + 1] in (b'\n', b'\r'):
+            if data[i:i + 2] == b'\r\n':
+                i += 1
+            heartbeats += 1
+            i += 1
+            continue
+        end_head = data.index(b'\n\n', i)
+        head = data[i:end_head].decode('utf-8').split('\n')
+        command, headers = head[0], {}
+        for line in head[1:]:
+            name, _, value = line.partition(':')
+            if command not in ('CONNECT', 'CONNECTED'):
+                name, value = unescape(name), unescape(value)
+            headers.setdefault(name, value)  # the first occurrence counts
+        body_start = end_head + 2
+        if 'content-length' in headers:
+            body_end = body_start + int(headers['content-length'])
+        else:
+            body_end = data.index(b'\0', body_start)
+        body = data[body_start:body_end]
+        assert data[body_end:body_end + 1] == b'\0', 'frame without NUL'
+        frames.append({'command': command, 'headers': headers, 'body_len': len(body),
+                       'body_sha1': hashlib.sha1(body).hexdigest(),
+                       'body': body.decode('utf-8')})
+        i = body_end + 1
+    return frames, heartbeats
+
+
+def main():
+    log_path, pcap, bver, transport, manifest_path = sys.argv[1:6]
+    log = json.load(open(log_path))
+    if log.get('error'):
+        sys.exit('client failed: ' + log['error'])
+    sent_frames, sent_hb = [], 0
+    for s in log['sent']:
+        f, hb = parse_stream(s)
+        sent_frames += f
+        sent_hb += hb
+    recv_frames, recv_hb = parse_stream(''.join(log['received']))
+    counts = {}
+    for f in sent_frames + recv_frames:
+        counts[f['command']] = counts.get(f['command'], 0) + 1
+    entry = {
+        'broker': 'activemq',
+        'broker_version': bver,
+        'client': log['client'],
+        'server': 'sockjs (npm) relay, clients/sockjs/server.js',
+        'port': 15680,
+        'stomp_version': next((f['headers'].get('version') for f in recv_frames
+                               if f['command'] == 'CONNECTED'), None),
+        'sockjs_transport': log['transport_used'],
+        'sockjs_url': log['url'],
+        'description': (
+            'STOMP inside SockJS (%s transport): node + @stomp/stompjs with a sockjs-client '
+            'SockJS as its WebSocket, against the sockjs npm server (prefix /stomp) relaying each '
+            'session over TCP to ActiveMQ 61613 (not captured: only port 15680 is). CONNECT '
+            'heart-beat 1000,1000; SUBSCRIBE ack:client-individual; SEND text/plain with '
+            'characters SockJS writes as \\u escapes (U+2028, a surrogate pair) and a receipt, '
+            'SEND application/json, SEND with LF and TAB in the body; 3 MESSAGEs, 3 ACKs, '
+            'heart-beats both ways, UNSUBSCRIBE, DISCONNECT with receipt. Sent frames parsed '
+            'from the exact strings stompjs gave SockJS.send(); received from what SockJS '
+            'delivered.' % log['transport_used']),
+        'stomp': True,
+        'frames': dict(sorted(counts.items())),
+        'frames_total': len(sent_frames) + len(recv_frames),
+        'heartbeats_sent': sent_hb,
+        'heartbeats_received': recv_hb,
+        'connections': [{
+            'label': 'sockjs-' + transport,
+            'server_port': 15680,
+            'sent': sent_frames,
+            'received': recv_frames,
+        }],
+    }
+    manifest = json.load(open(manifest_path))
+    manifest[pcap] = entry
+    with open(manifest_path, 'w', encoding='utf-8') as fh:
+        fh.write(dumps_manifest(dict(sorted(manifest.items()))))
+    print('%s: %d sent, %d received frames, %d/%d heart-beats' % (
+        pcap, len(sent_frames), len(recv_frames), sent_hb, recv_hb))
+
+
+if __name__ == '__main__':
+    main()
