@@ -49,7 +49,7 @@ tcpdump -i lo -s 0 -U -w "$WORK/$FILE" 'tcp port 15680' > "$WORK/tcpdump.out" 2>
 TCPD_PID=$!
 sleep 1
 node "$HERE/clients/sockjs/client.js" --url http://127.0.0.1:15680/stomp \
-  --transport "${TRANSPORT/-/_}" --queue /queue/sockjs-basic --log "$WORK/$FILE.client.json"
+  --transport "$TRANSPORT" --queue /queue/sockjs-basic --log "$WORK/$FILE.client.json"
 sleep 1
 kill "$TCPD_PID"; wait "$TCPD_PID" 2>/dev/null || true; TCPD_PID=
 AMQ_VERSION=$(dpkg-query -W -f '${Version}' activemq 2>/dev/null || echo unknown)

@@ -35,13 +35,16 @@ def parse_stream(text):
     """STOMP frames and heart-beats of a concatenated text stream."""
     frames, heartbeats, i = [], 0, 0
     data = text.encode('utf-8')
+    after_frame = False  # EOLs right after a frame's NUL belong to it (STOMP 1.2)
     while i < len(data):
         if data[i:i + 1] in (b'\n', b'\r'):
             if data[i:i + 2] == b'\r\n':
                 i += 1
-            heartbeats += 1
+            if not after_frame:
+                heartbeats += 1
             i += 1
             continue
+        after_frame = False
         end_head = data.index(b'\n\n', i)
         head = data[i:end_head].decode('utf-8').split('\n')
         command, headers = head[0], {}
@@ -61,6 +64,7 @@ def parse_stream(text):
                        'body_sha1': hashlib.sha1(body).hexdigest(),
                        'body': body.decode('utf-8')})
         i = body_end + 1
+        after_frame = True
     return frames, heartbeats
 
 
@@ -69,12 +73,14 @@ def main():
     log = json.load(open(log_path))
     if log.get('error'):
         sys.exit('client failed: ' + log['error'])
-    sent_frames, sent_hb = [], 0
-    for s in log['sent']:
-        f, hb = parse_stream(s)
-        sent_frames += f
-        sent_hb += hb
-    recv_frames, recv_hb = parse_stream(''.join(log['received']))
+    # Frames from each direction's strings joined (a frame may span strings);
+    # heart-beats: the strings that are only EOLs (EOLs after a frame's NUL
+    # in the same string belong to that frame).
+    def beats(strings):
+        return sum(len(x.replace('\r\n', '\n')) for x in strings if x and not x.strip('\r\n'))
+    sent_frames, _ = parse_stream(''.join(log['sent']))
+    recv_frames, _ = parse_stream(''.join(log['received']))
+    sent_hb, recv_hb = beats(log['sent']), beats(log['received'])
     counts = {}
     for f in sent_frames + recv_frames:
         counts[f['command']] = counts.get(f['command'], 0) + 1
