@@ -135,5 +135,25 @@ class SockjsWebsocket(unittest.TestCase):
         self.assertTrue(b'a["MESSAGE\\n' in data)
 
 
+class NotSockjs(unittest.TestCase):
+    def test_other_websocket_and_tcp_captures_have_no_sockjs(self):
+        """STOMP over plain WebSocket (stompjs against RabbitMQ web_stomp:
+        text and binary messages, lone-LF heart-beats) and the negative
+        captures (HTTP, SMTP, Redis, TLS, random, near-misses) show no SockJS,
+        and the WebSocket capture keeps every STOMP frame of its manifest."""
+        m = ts.manifest()
+        names = ["rmq-stompjs12-ws-15674.pcap", "rmq-stompjs12-ws-deflate-15674.pcap"]
+        names += [k for k, v in m.items() if v.get("stomp") is False]
+        self.assertGreaterEqual(len(names), 5)
+        for name in names:
+            with self.subTest(capture=name):
+                path = ts.capture_path(name)
+                self.assertEqual(ts.fields(path, ["frame.number"], "sockjs"), [])
+                if m[name].get("frames"):
+                    rows = ts.fields(path, ["stomp.command"], "stomp")
+                    got = collections.Counter(c for r in rows for c in r[0])
+                    self.assertEqual(dict(got), m[name]["frames"])
+
+
 if __name__ == "__main__":
     unittest.main()
