@@ -54,6 +54,6 @@ sleep 1
 kill "$TCPD_PID"; wait "$TCPD_PID" 2>/dev/null || true; TCPD_PID=
 AMQ_VERSION=$(dpkg-query -W -f '${Version}' activemq 2>/dev/null || echo unknown)
 python3 "$HERE/clients/sockjs/capture.py" "$WORK/$FILE.client.json" "$FILE" "$AMQ_VERSION" \
-  "$TRANSPORT" "$HERE/MANIFEST.json"
+  "$TRANSPORT" "$HERE/MANIFEST.json" "$WORK/$FILE"
 cp "$WORK/$FILE" "$HERE/$FILE"
 ls -l "$HERE/$FILE"

@@ -6,11 +6,12 @@ The frames are parsed from the exact strings stompjs handed to SockJS.send()
 capture. Header values of 1.2 frames other than CONNECT/CONNECTED are
 unescaped (STOMP 1.2 "Value Encoding"), as stompjs escaped them.
 
-  capture.py <client-log.json> <pcap-name> <broker-version> <transport> <MANIFEST.json>
+  capture.py <client-log.json> <pcap-name> <broker-version> <transport> <MANIFEST.json> [<pcap>]
 """
 import hashlib
 import json
 import os
+import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
@@ -68,8 +69,35 @@ def parse_stream(text):
     return frames, heartbeats
 
 
+def websocket_client_port(pcap_path):
+    """The client port of the TCP connection that carried the SockJS
+    websocket transport: the one whose first request is the HTTP Upgrade to
+    .../websocket (a connection identifier read from the classic pcap with
+    Ethernet framing that tcpdump writes; nothing the dissector decodes)."""
+    with open(pcap_path, 'rb') as fh:
+        data = fh.read()
+    off = 24
+    while off + 16 <= len(data):
+        incl = struct.unpack_from('<I', data, off + 8)[0]
+        pkt = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        if len(pkt) < 14 + 20 or pkt[12:14] != b'\x08\x00':
+            continue
+        ihl = (pkt[14] & 15) * 4
+        tcp = pkt[14 + ihl:]
+        if len(tcp) < 20:
+            continue
+        payload = tcp[(tcp[12] >> 4) * 4:]
+        line = payload.split(b'\r\n', 1)[0]
+        if line.startswith(b'GET ') and line.endswith(b'/websocket HTTP/1.1'):
+            return struct.unpack_from('>H', tcp, 0)[0]
+    return None
+
+
 def main():
     log_path, pcap, bver, transport, manifest_path = sys.argv[1:6]
+    pcap_path = sys.argv[6] if len(sys.argv) > 6 else os.path.join(
+        os.path.dirname(os.path.abspath(manifest_path)), pcap)
     log = json.load(open(log_path))
     if log.get('error'):
         sys.exit('client failed: ' + log['error'])
@@ -92,6 +120,8 @@ def main():
         'port': 15680,
         'stomp_version': next((f['headers'].get('version') for f in recv_frames
                                if f['command'] == 'CONNECTED'), None),
+        # "transport" set: the tests of STOMP directly on TCP leave it out
+        'transport': 'sockjs-' + log['transport_used'],
         'sockjs_transport': log['transport_used'],
         'sockjs_url': log['url'],
         'description': (
@@ -111,6 +141,7 @@ def main():
         'heartbeats_received': recv_hb,
         'connections': [{
             'label': 'sockjs-' + transport,
+            'client_port': websocket_client_port(pcap_path),
             'server_port': 15680,
             'sent': sent_frames,
             'received': recv_frames,
