@@ -87,4 +87,10 @@ size_t decode_string(const uint8_t* in, size_t n, uint8_t* out, size_t* out_len,
                      bool* truncated, size_t* bad_at, uint32_t* lone_surrogates,
                      uint32_t* raw_controls);
 
+// Whether a request path (a query string after '?' is ignored) is the
+// SockJS websocket transport's: /<prefix>/<server>/<session>/websocket, the
+// server and session segments non-empty (the prefix may be empty or have
+// several segments). *path_len gets the length of the path without the query.
+bool is_websocket_url(const char* uri, size_t n, size_t* path_len);
+
 }  // namespace sockjs

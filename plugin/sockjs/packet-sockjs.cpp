@@ -79,28 +79,10 @@ SockjsConv* conv_data(packet_info* pinfo) {
         conversation_get_proto_data(conv, proto_http));
     if (h && h->request_uri) {
       c->url_checked = true;
-      // /<prefix>/<server>/<session>/websocket: the last three segments,
-      // none empty (a query string, if any, is not part of the path).
-      const char* u = h->request_uri;
-      const char* q = std::strchr(u, '?');
-      const size_t len = q ? static_cast<size_t>(q - u) : std::strlen(u);
-      static const char kTail[] = "/websocket";
-      const size_t tl = sizeof kTail - 1;
-      if (len > tl && std::memcmp(u + len - tl, kTail, tl) == 0) {
-        size_t segs = 0;
-        size_t i = len - tl;
-        bool ok = true;
-        while (segs < 2 && ok) {
-          size_t j = i;
-          while (j > 0 && u[j - 1] != '/') j--;
-          ok = j > 0 && j < i;  // a non-empty segment after a '/'
-          i = j - (ok ? 1 : 0);
-          if (ok) segs++;
-        }
-        if (segs == 2) {
-          c->known = true;
-          c->url = wmem_strndup(wmem_file_scope(), u, len);
-        }
+      size_t len = 0;
+      if (sockjs::is_websocket_url(h->request_uri, std::strlen(h->request_uri), &len)) {
+        c->known = true;
+        c->url = wmem_strndup(wmem_file_scope(), h->request_uri, len);
       }
     }
   }

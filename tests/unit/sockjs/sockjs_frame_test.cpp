@@ -274,3 +274,27 @@ TEST(SockjsFrame, DecodedNeverLongerThanInput) {
   ASSERT_EQ(p.strings.size(), 1u);
   EXPECT_EQ(p.strings[0], "\xE0\xA0\x80\xF0\x90\x80\x80\xEF\xBF\xBF");
 }
+
+TEST(SockjsUrl, WebsocketTransportPaths) {
+  auto ok = [](const std::string& u) {
+    size_t len = 0;
+    return sockjs::is_websocket_url(u.data(), u.size(), &len);
+  };
+  EXPECT_TRUE(ok("/stomp/865/b1jftuok/websocket"));
+  EXPECT_TRUE(ok("/ws/000/abcdefgh/websocket"));          // Spring's default prefix
+  EXPECT_TRUE(ok("/a/b/ws/1/s/websocket"));               // a prefix of several segments
+  EXPECT_TRUE(ok("/1/s/websocket"));                      // empty prefix
+  EXPECT_FALSE(ok("/websocket"));
+  EXPECT_FALSE(ok("/stomp/websocket"));                   // no session segment
+  EXPECT_FALSE(ok("/stomp//s/websocket"));                // empty server segment
+  EXPECT_FALSE(ok("/stomp/1//websocket"));
+  EXPECT_FALSE(ok("/stomp/1/s/websocket/"));
+  EXPECT_FALSE(ok("/stomp/1/s/websockets"));
+  EXPECT_FALSE(ok("/ws"));                                // RabbitMQ web_stomp, no SockJS
+  EXPECT_FALSE(ok("1/s/websocket"));                      // not absolute
+  size_t len = 0;
+  const std::string q = "/stomp/1/s/websocket?t=1";
+  EXPECT_TRUE(sockjs::is_websocket_url(q.data(), q.size(), &len));
+  EXPECT_EQ(len, q.size() - 4);
+  EXPECT_FALSE(ok("/stomp/1/s/xhr_send?x=/websocket"));   // only the path counts
+}
