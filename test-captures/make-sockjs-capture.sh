@@ -35,10 +35,13 @@ tls_make "$WORK/tls"
 amq_start "$WORK/activemq" 61613 51515 capuser cappass 61614 61999 "$WORK/tls" 61888
 SRV_PID= TCPD_PID=
 cleanup() {
-  [ -n "$TCPD_PID" ] && kill "$TCPD_PID" 2>/dev/null && wait "$TCPD_PID" 2>/dev/null
-  [ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
+  # (no "a && b" here: under set -e a failing last command would end the
+  # trap before the broker is stopped)
+  set +e
+  if [ -n "$TCPD_PID" ]; then kill "$TCPD_PID"; wait "$TCPD_PID"; fi
+  if [ -n "$SRV_PID" ]; then kill "$SRV_PID"; wait "$SRV_PID"; fi
   amq_stop
-  true
+  return 0
 }
 trap cleanup EXIT
 node "$HERE/clients/sockjs/server.js" --listen 15680 --prefix /stomp --broker-port 61613 \
