@@ -37,6 +37,11 @@ void plugin_register(void) {
   mco_plugin.register_protoinfo = proto_register_mcollective;
   mco_plugin.register_handoff = proto_reg_handoff_mcollective;
   proto_register_plugin(&mco_plugin);
+
+  static proto_plugin sockjs_plugin;
+  sockjs_plugin.register_protoinfo = proto_register_sockjs;
+  sockjs_plugin.register_handoff = proto_reg_handoff_sockjs;
+  proto_register_plugin(&sockjs_plugin);
 }
 
 #if STOMP_WS_VERSION >= 404

@@ -6,3 +6,5 @@ void proto_register_stomp(void);
 void proto_reg_handoff_stomp(void);
 void proto_register_mcollective(void);
 void proto_reg_handoff_mcollective(void);
+void proto_register_sockjs(void);
+void proto_reg_handoff_sockjs(void);
