@@ -17,6 +17,7 @@
 #   tests/run-all.sh                      everything
 #   tests/run-all.sh -L unit              only stage 1, with these ctest arguments
 #   STOMP_FUZZ_SECONDS=600 tests/run-all.sh
+#   STOMP_COMPAT="trixie sid" tests/run-all.sh   + builds/tests in those releases (tests/compat/)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -41,6 +42,13 @@ step "README command 1: packaging/install.sh (build, install, decode a bundled c
 grep -q "STOMP .* CONNECT " "$top/build-tests/install.log" || {
   tail -30 "$top/build-tests/install.log"; echo "install.sh decoded no STOMP frame" >&2; exit 1; }
 tail -3 "$top/build-tests/install.log"
+
+# Opt-in: other Debian releases' Wireshark (debootstrap root filesystems,
+# cached in /var/cache/stomp-compat), e.g. STOMP_COMPAT="trixie sid".
+for suite in ${STOMP_COMPAT:-}; do
+  step "compat: build (-Werror) and CTest against Debian $suite's Wireshark"
+  "$top/tests/compat/build-in-chroot.sh" "$suite"
+done
 
 step "libFuzzer targets, ${STOMP_FUZZ_SECONDS:-60} s each"
 cmake -S "$top" -B "$top/build-fuzz" -DSTOMP_BUILD_FUZZERS=ON -DSTOMP_BUILD_PLUGIN=OFF \

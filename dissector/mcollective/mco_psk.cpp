@@ -1,19 +1,24 @@
 // mco_psk.cpp - psk :hash verification (see mco_psk.h).
 #include "dissector/mcollective/mco_psk.h"
 
+#include <glib.h>
+
+#include <cstring>
+
 #include "dissector/mcollective/mco_envelope.h"
-#include "dissector/mcollective/mco_md5.h"
 
 namespace mco {
 
 void psk_digest(std::string_view body, std::string_view key, char out[33]) {
-  // Streamed, so the body is never copied to append the key.
-  Md5 m;
-  m.update(body.data(), body.size());
-  m.update(key.data(), key.size());
-  uint8_t d[16];
-  m.final(d);
-  digest_hex(d, out);
+  // GLib's MD5, streamed, so the body is never copied to append the key.
+  // (g_checksum_update accepts a null pointer with length 0.)
+  GChecksum* m = g_checksum_new(G_CHECKSUM_MD5);
+  g_checksum_update(m, reinterpret_cast<const guchar*>(body.data()),
+                    static_cast<gssize>(body.size()));
+  g_checksum_update(m, reinterpret_cast<const guchar*>(key.data()),
+                    static_cast<gssize>(key.size()));
+  std::memcpy(out, g_checksum_get_string(m), 33);  // lower-case hex + NUL
+  g_checksum_free(m);
 }
 
 HashStatus verify_psk(std::string_view body, std::string_view key, std::string_view hash_text) {

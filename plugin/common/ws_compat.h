@@ -13,7 +13,14 @@
 
 #include <ws_version.h>
 
+#define STOMP_WS_VERSION \
+  (WIRESHARK_VERSION_MAJOR * 100 + WIRESHARK_VERSION_MINOR)
+
+// 4.0's epan headers lack extern "C" guards; 4.4's have them and hold C++
+// templates (wsutil's jtckdint.h) that must not get C linkage.
+#if STOMP_WS_VERSION < 404
 extern "C" {
+#endif
 #include <epan/conversation.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
@@ -21,15 +28,20 @@ extern "C" {
 #include <epan/prefs-int.h>
 #include <epan/proto_data.h>
 #include <epan/reassemble.h>
+#include <epan/stat_tap_ui.h>
 #include <epan/stats_tree.h>
 #include <epan/tap.h>
 #include <epan/unit_strings.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <wsutil/wmem/wmem.h>
+#if __has_include(<epan/dissectors/packet-media-type.h>)
+#include <epan/dissectors/packet-media-type.h>
+#else
+#include <epan/dissectors/packet-http.h>
+#endif
+#if STOMP_WS_VERSION < 404
 }
-
-#define STOMP_WS_VERSION \
-  (WIRESHARK_VERSION_MAJOR * 100 + WIRESHARK_VERSION_MINOR)
+#endif
 
 namespace wsc {
 
@@ -45,6 +57,39 @@ struct bool_pref_arg<R (*)(A, B, C, D, E)> {
   using type = std::remove_pointer_t<E>;
 };
 using pref_bool_t = typename bool_pref_arg<decltype(&prefs_register_bool_preference)>::type;
+
+// What a media_type table dissector gets as data: http_message_info_t in
+// 4.0, media_content_info_t (packet-media-type.h) in newer releases. The
+// container type "other HTTP" is the same value in both.
+#if __has_include(<epan/dissectors/packet-media-type.h>)
+using media_info_t = media_content_info_t;
+constexpr media_container_type_t media_other_http = MEDIA_CONTAINER_HTTP_OTHERS;
+#else
+using media_info_t = http_message_info_t;
+constexpr http_type_t media_other_http = HTTP_OTHERS;
+#endif
+
+// A string dissector table lookup with data; 4.6 deprecates
+// dissector_try_string for dissector_try_string_with_data(.., add_proto_name).
+inline int try_string(dissector_table_t table, const char* s, tvbuff_t* tvb,
+                      packet_info* pinfo, proto_tree* tree, void* data) {
+#if STOMP_WS_VERSION >= 406
+  return dissector_try_string_with_data(table, s, tvb, pinfo, tree, true, data);
+#else
+  return dissector_try_string(table, s, tvb, pinfo, tree, data);
+#endif
+}
+
+// stat_tap_ui init callbacks return void up to 4.4 and bool (success) in 4.6.
+using tap_init_ret_t = std::invoke_result_t<stat_tap_init_cb, const char*, void*>;
+template <class R = tap_init_ret_t>
+inline R tap_init_result(bool ok) {
+  if constexpr (std::is_void_v<R>) {
+    static_cast<void>(ok);
+  } else {
+    return ok;
+  }
+}
 
 // Per-packet scratch pool (wmem_packet_scope() is gone in 4.6).
 inline wmem_allocator_t* packet_pool(packet_info* pinfo) { return pinfo->pool; }

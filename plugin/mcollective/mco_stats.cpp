@@ -115,14 +115,16 @@ void ping_draw(void*) {
   std::printf("==================================================================\n");
 }
 
-void ping_init(const char*, void*) {
+wsc::tap_init_ret_t ping_init(const char*, void*) {
   static int listener_data;
   GString* err = register_tap_listener("mcollective", &listener_data, NULL, TL_REQUIRES_NOTHING,
                                        NULL, ping_packet, ping_draw, NULL);
+  const bool ok = err == NULL;
   if (err) {
     std::fprintf(stderr, "mcollective,ping: %s\n", err->str);
     g_string_free(err, TRUE);
   }
+  return wsc::tap_init_result(ok);
 }
 
 stat_tap_ui ping_ui = {REGISTER_STAT_GROUP_GENERIC, "MCollective mco ping", "mcollective,ping",

@@ -14,7 +14,6 @@
 extern "C" {
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
-#include <epan/dissectors/packet-http.h>
 }
 
 #include "plugin/common/glue_time.h"
@@ -269,8 +268,8 @@ void dissect_body(tvbuff_t* body_tvb, packet_info* pinfo, proto_tree* tree,
       !stomp::is_printable_utf8(tvb_get_ptr(body_tvb, 0, static_cast<gint>(blen)), blen);
   const gboolean writable = col_get_writable(pinfo->cinfo, -1);
 
-  http_message_info_t message_info;
-  message_info.type = HTTP_OTHERS;
+  wsc::media_info_t message_info;
+  message_info.type = wsc::media_other_http;
   message_info.media_str = ct.params;
   message_info.content_id = NULL;
   message_info.data = NULL;
@@ -285,8 +284,8 @@ void dissect_body(tvbuff_t* body_tvb, packet_info* pinfo, proto_tree* tree,
       // Media dissectors (text, JSON, XML) would rewrite Protocol/Info of a
       // packet that may list many frames: they get the tree only.
       col_set_writable(pinfo->cinfo, -1, FALSE);
-      done = dissector_try_string(opt->media_types, media_type, body_tvb, pinfo, tree,
-                                  &message_info) != 0;
+      done = wsc::try_string(opt->media_types, media_type, body_tvb, pinfo, tree,
+                             &message_info) != 0;
       col_set_writable(pinfo->cinfo, -1, writable);
     }
     if (!done && !generic && heuristics)

@@ -11,7 +11,6 @@
 
 #include "dissector/common/arena.h"
 #include "dissector/mcollective/mco_envelope.h"
-#include "dissector/mcollective/mco_md5.h"
 #include "dissector/mcollective/mco_psk.h"
 #include "dissector/ruby/ruby_marshal.h"
 #include "ruby/ruby_test_support.h"
@@ -78,12 +77,8 @@ TEST(RubyFuzzRegressions, AnonymousYamlStructRenders) {
 // fuzz_mco_envelope, first minutes: an envelope whose :body decoded to an
 // empty view made the MD5 update memcpy from a null pointer.
 TEST(RubyFuzzRegressions, Md5OfNothingFromANullPointer) {
-  mco::Md5 m;
-  m.update(nullptr, 0);
-  uint8_t d[16];
-  m.final(d);
   char hex[33];
-  mco::digest_hex(d, hex);
+  mco::psk_digest(std::string_view(), std::string_view(), hex);
   EXPECT_STREQ(hex, "d41d8cd98f00b204e9800998ecf8427e");  // MD5("")
   EXPECT_EQ(mco::verify_psk(std::string_view(), std::string_view(),
                             "d41d8cd98f00b204e9800998ecf8427e"),
