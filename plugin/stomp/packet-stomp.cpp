@@ -31,6 +31,7 @@ extern "C" {
 #include "plugin/stomp/stomp_state.h"
 #include "plugin/stomp/stomp_stats.h"
 #include "plugin/stomp/stomp_tap.h"
+#include "plugin/stomp/stomp_export.h"
 
 namespace {
 
@@ -443,6 +444,7 @@ void proto_register_stomp(void) {
   stomp_state_register();
   stomp_collect_register();
   stomp_tap = register_tap("stomp");
+  stomp_export_register(proto_stomp);
   stomp_stats_register();
 }
 
