@@ -24,6 +24,7 @@ extern "C" {
 #include "plugin/stomp/stomp_state.h"
 #include "plugin/stomp/stomp_tap.h"
 #include "plugin/stomp/stomp_export.h"
+#include "plugin/stomp/stomp_follow.h"
 
 namespace {
 
@@ -362,6 +363,7 @@ void queue_tap(tvbuff_t* tvb, guint offset, packet_info* pinfo, const stomp::Sca
   }
   tap_queue_packet(stomp_tap, pinfo, tap);
   stomp_export_queue(pinfo, tap);
+  stomp_follow_queue(pinfo, tap);
 }
 
 }  // namespace
@@ -591,6 +593,7 @@ void stomp_dissect_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   tap->frame_bytes = s->length;
   tap->receipt_time = tap->connect_time = tap->ack_time = tap->transit_time = -1;
   tap_queue_packet(stomp_tap, pinfo, tap);
+  stomp_follow_queue(pinfo, tap);
 }
 
 void stomp_dissect_junk(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,
