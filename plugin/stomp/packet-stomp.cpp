@@ -31,6 +31,8 @@ extern "C" {
 #include "plugin/stomp/stomp_state.h"
 #include "plugin/stomp/stomp_stats.h"
 #include "plugin/stomp/stomp_tap.h"
+#include "plugin/stomp/stomp_export.h"
+#include "plugin/stomp/stomp_follow.h"
 
 namespace {
 
@@ -443,6 +445,8 @@ void proto_register_stomp(void) {
   stomp_state_register();
   stomp_collect_register();
   stomp_tap = register_tap("stomp");
+  stomp_export_register(proto_stomp);
+  stomp_follow_register(proto_stomp);
   stomp_stats_register();
 }
 

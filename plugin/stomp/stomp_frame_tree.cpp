@@ -23,6 +23,8 @@ extern "C" {
 #include "dissector/stomp/stomp_format.h"
 #include "plugin/stomp/stomp_state.h"
 #include "plugin/stomp/stomp_tap.h"
+#include "plugin/stomp/stomp_export.h"
+#include "plugin/stomp/stomp_follow.h"
 
 namespace {
 
@@ -362,10 +364,17 @@ void add_named_field(proto_tree* tree, proto_item* header_item, packet_info* pin
   }
 }
 
-void queue_tap(packet_info* pinfo, const stomp::Scan* s, const stomp_header_kv* kv, guint32 n,
-               const stomp::FrameNotes* notes, const char* cmd_text) {
+void queue_tap(tvbuff_t* tvb, guint offset, packet_info* pinfo, const stomp::Scan* s,
+               const stomp_header_kv* kv, guint32 n, const stomp::FrameNotes* notes,
+               const char* cmd_text) {
   stomp_tap_info* tap = wmem_new0(wsc::packet_pool(pinfo), stomp_tap_info);
   tap->command = cmd_text;
+  tap->tvb = tvb;
+  tap->frame_off = offset;
+  tap->body_off = offset + static_cast<guint>(s->body_off);
+  tap->message_id = first_value(kv, n, "message-id");
+  tap->content_type = first_value(kv, n, "content-type");
+  tap->receipt = first_value(kv, n, "receipt");
   tap->destination = first_value(kv, n, "destination");
   if (s->command == stomp::Command::kError) tap->error_message = first_value(kv, n, "message");
   tap->from_client = (notes && notes->direction_known()) ? (notes->from_client() ? 1 : 0) : -1;
@@ -383,6 +392,8 @@ void queue_tap(packet_info* pinfo, const stomp::Scan* s, const stomp_header_kv* 
     if (notes->sent_in().ref.valid()) tap->transit_time = notes->sent_in().time;
   }
   tap_queue_packet(stomp_tap, pinfo, tap);
+  stomp_export_queue(pinfo, tap);
+  stomp_follow_queue(pinfo, tap);
 }
 
 }  // namespace
@@ -615,7 +626,7 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   }
 
   stomp_add_session_items(tvb, pinfo, st, ti, notes, &opt->session);
-  queue_tap(pinfo, s, kv, n, notes, cmd_text);
+  queue_tap(tvb, offset, pinfo, s, kv, n, notes, cmd_text);
 
   // --- body -------------------------------------------------------------------
   if (items && s->body_off <= s->length) {
@@ -686,10 +697,14 @@ void stomp_dissect_heartbeat(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
 
   stomp_tap_info* tap = wmem_new0(wsc::packet_pool(pinfo), stomp_tap_info);
   tap->command = "heart-beat";
+  tap->tvb = tvb;
+  tap->frame_off = offset;
+  tap->body_off = offset + static_cast<guint>(s->length);
   tap->from_client = (notes && notes->direction_known()) ? (notes->from_client() ? 1 : 0) : -1;
   tap->frame_bytes = s->length;
   tap->receipt_time = tap->connect_time = tap->ack_time = tap->transit_time = -1;
   tap_queue_packet(stomp_tap, pinfo, tap);
+  stomp_follow_queue(pinfo, tap);
 }
 
 void stomp_dissect_junk(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset,

@@ -16,6 +16,15 @@ typedef struct stomp_tap_info {
   double connect_time;      /* CONNECTED/ERROR answering CONNECT/STOMP */
   double ack_time;          /* ACK/NACK: since the MESSAGE it names */
   double transit_time;      /* MESSAGE: since the SEND it delivers */
+  /* The body where the dissector found it, for Export Objects and Follow:
+     valid only during the tap callback (the tvb is the frame's, or the
+     reassembled one). body_off is an offset into tvb; the length is body_bytes. */
+  struct tvbuff* tvb;
+  unsigned frame_off;       /* the frame's first byte in tvb */
+  unsigned body_off;        /* the body's first byte in tvb */
+  const char* message_id;   /* message-id header (MESSAGE), or NULL */
+  const char* content_type; /* content-type header, or NULL */
+  const char* receipt;      /* receipt header, or NULL */
 } stomp_tap_info;
 
 extern int stomp_tap;
