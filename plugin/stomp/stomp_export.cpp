@@ -110,6 +110,8 @@ void stomp_export_register(int proto_stomp) {
   eo_tap = register_export_object(proto_stomp, export_packet, NULL);
 }
 
+bool stomp_export_listening(void) { return eo_tap >= 0 && have_tap_listener(eo_tap); }
+
 void stomp_export_queue(packet_info* pinfo, const stomp_tap_info* tap) {
   if (eo_tap < 0 || !have_tap_listener(eo_tap) || tap->body_bytes == 0) return;
   tap_queue_packet(eo_tap, pinfo, tap);

@@ -9,3 +9,5 @@ void stomp_export_register(int proto_stomp);
 struct _packet_info;
 struct stomp_tap_info;
 void stomp_export_queue(struct _packet_info* pinfo, const struct stomp_tap_info* tap);
+// Whether File > Export Objects (or tshark --export-objects) listens now.
+bool stomp_export_listening(void);

@@ -56,6 +56,8 @@ void stomp_follow_register(int proto_stomp) {
                          port_to_display, follow_tvb_tap_listener);
 }
 
+bool stomp_follow_listening(void) { return follow_tap >= 0 && have_tap_listener(follow_tap); }
+
 void stomp_follow_queue(packet_info* pinfo, const stomp_tap_info* tap) {
   if (follow_tap < 0 || !have_tap_listener(follow_tap) || !tap->tvb || tap->frame_bytes == 0)
     return;

@@ -10,3 +10,5 @@ void stomp_follow_register(int proto_stomp);
 
 // Hands a frame's (or heart-beat's) bytes to the follow tap, if anyone listens.
 void stomp_follow_queue(struct _packet_info* pinfo, const struct stomp_tap_info* tap);
+// Whether Follow > STOMP Stream (or tshark -z follow,stomp) listens now.
+bool stomp_follow_listening(void);

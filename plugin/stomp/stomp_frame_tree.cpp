@@ -367,6 +367,9 @@ void add_named_field(proto_tree* tree, proto_item* header_item, packet_info* pin
 void queue_tap(tvbuff_t* tvb, guint offset, packet_info* pinfo, const stomp::Scan* s,
                const stomp_header_kv* kv, guint32 n, const stomp::FrameNotes* notes,
                const char* cmd_text) {
+  // Nobody listening (plain tshark -r): no record to build.
+  if (!have_tap_listener(stomp_tap) && !stomp_export_listening() && !stomp_follow_listening())
+    return;
   stomp_tap_info* tap = wmem_new0(wsc::packet_pool(pinfo), stomp_tap_info);
   tap->command = cmd_text;
   tap->tvb = tvb;
