@@ -30,6 +30,7 @@ extern "C" {
 #include "plugin/stomp/stomp_frame_tree.h"
 #include "plugin/stomp/stomp_state.h"
 #include "plugin/stomp/stomp_stats.h"
+#include "plugin/stomp/stomp_flow.h"
 #include "plugin/stomp/stomp_tap.h"
 #include "plugin/stomp/stomp_export.h"
 #include "plugin/stomp/stomp_follow.h"
@@ -447,6 +448,7 @@ void proto_register_stomp(void) {
   stomp_tap = register_tap("stomp");
   stomp_export_register(proto_stomp);
   stomp_follow_register(proto_stomp);
+  stomp_flow_register(proto_stomp);
   stomp_stats_register();
 }
 

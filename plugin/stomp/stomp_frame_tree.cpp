@@ -22,6 +22,7 @@ extern "C" {
 #include "plugin/stomp/stomp_fields.h"
 #include "dissector/stomp/stomp_format.h"
 #include "plugin/stomp/stomp_state.h"
+#include "plugin/stomp/stomp_flow.h"
 #include "plugin/stomp/stomp_tap.h"
 #include "plugin/stomp/stomp_export.h"
 #include "plugin/stomp/stomp_follow.h"
@@ -367,6 +368,7 @@ void add_named_field(proto_tree* tree, proto_item* header_item, packet_info* pin
 void queue_tap(tvbuff_t* tvb, guint offset, packet_info* pinfo, const stomp::Scan* s,
                const stomp_header_kv* kv, guint32 n, const stomp::FrameNotes* notes,
                const char* cmd_text) {
+  stomp_flow_note_destination(pinfo, first_value(kv, n, "destination"));
   // Nobody listening (plain tshark -r): no record to build.
   if (!have_tap_listener(stomp_tap) && !stomp_export_listening() && !stomp_follow_listening())
     return;
@@ -378,6 +380,8 @@ void queue_tap(tvbuff_t* tvb, guint offset, packet_info* pinfo, const stomp::Sca
   tap->message_id = first_value(kv, n, "message-id");
   tap->content_type = first_value(kv, n, "content-type");
   tap->receipt = first_value(kv, n, "receipt");
+  tap->subscription = first_value(kv, n, "subscription");
+  tap->receipt_id = first_value(kv, n, "receipt-id");
   tap->destination = first_value(kv, n, "destination");
   if (s->command == stomp::Command::kError) tap->error_message = first_value(kv, n, "message");
   tap->from_client = (notes && notes->direction_known()) ? (notes->from_client() ? 1 : 0) : -1;

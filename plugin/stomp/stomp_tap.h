@@ -25,6 +25,8 @@ typedef struct stomp_tap_info {
   const char* message_id;   /* message-id header (MESSAGE), or NULL */
   const char* content_type; /* content-type header, or NULL */
   const char* receipt;      /* receipt header, or NULL */
+  const char* subscription; /* subscription header (MESSAGE), or NULL */
+  const char* receipt_id;   /* receipt-id header (RECEIPT), or NULL */
 } stomp_tap_info;
 
 extern int stomp_tap;
