@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string_view>
 #include <new>
 
 #include "dissector/common/arena.h"
@@ -54,30 +55,34 @@ core::Arena* packet_arena(packet_info* pinfo) {
 // RabbitMQ's /reply-queue/ is anyone's: those bodies go through the heuristic.
 bool mcollective_destination(const char* dest) {
   if (!dest) return false;
-  if (std::strncmp(dest, "/temp-queue/mcollective_reply_", 30) == 0 ||
-      std::strncmp(dest, "/exchange/mcollective_reply/", 28) == 0)
+  // Called for every SEND and MESSAGE: find the destination's kind from its
+  // first bytes once, and give up early on the many that can't be ours.
+  const std::string_view d(dest);
+  auto starts = [&d](std::string_view pre) { return d.substr(0, pre.size()) == pre; };
+  if (starts("/temp-queue/mcollective_reply_") || starts("/exchange/mcollective_reply/"))
     return true;
+  size_t skip = 0;  // length of /topic/, /queue/ or /exchange/
+  const bool exchange = starts("/exchange/");
+  if (exchange) skip = 10;
+  else if (starts("/topic/")) skip = 7;
+  else if (starts("/queue/")) skip = 7;
+  else return false;
+  const std::string_view rest_all = d.substr(skip);
   const char* names = pref_collectives ? pref_collectives : "";
   while (*names) {
     while (*names == ',' || *names == ' ') names++;
     const char* end = names;
     while (*end && *end != ',' && *end != ' ') end++;
-    const size_t n = static_cast<size_t>(end - names);
-    if (n) {
-      for (const char* prefix : {"/topic/", "/queue/"}) {
-        const size_t p = std::strlen(prefix);
-        if (std::strncmp(dest, prefix, p) == 0 && std::strncmp(dest + p, names, n) == 0 &&
-            dest[p + n] == '.' && dest[p + n + 1] != 0)
-          return true;
-      }
-      if (std::strncmp(dest, "/exchange/", 10) == 0 && std::strncmp(dest + 10, names, n) == 0) {
-        const char* rest = dest + 10 + n;
-        if (std::strncmp(rest, "_broadcast", 10) == 0 && (rest[10] == 0 || rest[10] == '/'))
-          return true;
-        if (std::strncmp(rest, "_directed/", 10) == 0) return true;
-      }
-    }
+    const std::string_view name(names, static_cast<size_t>(end - names));
     names = end;
+    if (name.empty() || rest_all.substr(0, name.size()) != name) continue;
+    const std::string_view rest = rest_all.substr(name.size());
+    if (!exchange) {
+      if (rest.size() >= 2 && rest[0] == '.') return true;
+    } else {
+      if (rest == "_broadcast" || rest.substr(0, 11) == "_broadcast/") return true;
+      if (rest.substr(0, 10) == "_directed/") return true;
+    }
   }
   return false;
 }

@@ -21,7 +21,9 @@ namespace {
 
 int flow_proto = -1;
 // p_add_proto_data key (file scope): the packet's first destination.
-enum : guint32 { kKeyDestination = 30 };
+// (keys of proto_stomp in use elsewhere: 1 state, 20-22 collect, 30-31
+// packet-stomp.cpp, 0x53525400 stats)
+enum : guint32 { kKeyDestination = 40 };
 
 bool tcp_stream_of(packet_info* pinfo, guint32* stream) {
   if (pinfo->ptype != PT_TCP) return false;
@@ -112,7 +114,7 @@ void stomp_flow_register(int proto_stomp) {
 }
 
 void stomp_flow_note_destination(packet_info* pinfo, const char* destination) {
-  if (!destination || flow_proto < 0 || PINFO_FD_VISITED(pinfo)) return;
+  if (!destination || flow_proto < 0) return;
   if (p_get_proto_data(wmem_file_scope(), pinfo, flow_proto, kKeyDestination)) return;
   p_add_proto_data(wmem_file_scope(), pinfo, flow_proto, kKeyDestination,
                    wmem_strdup(wmem_file_scope(), destination));

@@ -11,6 +11,6 @@ struct _packet_info;
 // Called from proto_register_stomp().
 void stomp_flow_register(int proto_stomp);
 
-// First pass: remembers the packet's first destination header (decoded) for
-// the destination conversation filter.
+// Remembers the packet's first destination header (decoded) for the
+// destination conversation filter; called when the packet gets a tree.
 void stomp_flow_note_destination(struct _packet_info* pinfo, const char* destination);

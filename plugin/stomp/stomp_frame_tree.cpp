@@ -368,7 +368,6 @@ void add_named_field(proto_tree* tree, proto_item* header_item, packet_info* pin
 void queue_tap(tvbuff_t* tvb, guint offset, packet_info* pinfo, const stomp::Scan* s,
                const stomp_header_kv* kv, guint32 n, const stomp::FrameNotes* notes,
                const char* cmd_text) {
-  stomp_flow_note_destination(pinfo, first_value(kv, n, "destination"));
   // Nobody listening (plain tshark -r): no record to build.
   if (!have_tap_listener(stomp_tap) && !stomp_export_listening() && !stomp_follow_listening())
     return;
@@ -634,6 +633,9 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
 
   stomp_add_session_items(tvb, pinfo, st, ti, notes, &opt->session);
   queue_tap(tvb, offset, pinfo, s, kv, n, notes, cmd_text);
+  // The destination conversation filter is offered for the packet shown in
+  // the details pane, which is always dissected with a tree.
+  if (tree) stomp_flow_note_destination(pinfo, first_value(kv, n, "destination"));
 
   // --- body -------------------------------------------------------------------
   if (items && s->body_off <= s->length) {

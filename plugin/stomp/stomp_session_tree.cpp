@@ -123,6 +123,9 @@ void stomp_add_session_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
                              proto_item* frame_item, const stomp::FrameNotes* n,
                              const StompSessionOptions* opt) {
   if (!n) return;
+  // Everything below is tree items and expert infos: with neither a tree
+  // nor the expert tap listening (tshark -r without a filter), nothing.
+  if (!tree && !stomp_expert_tap_listening()) return;
   using stomp::Command;
   const bool complete = PINFO_FD_VISITED(pinfo);  // the first pass has seen everything
 

@@ -153,3 +153,35 @@ TEST(StompFormat, Utf8) {
   EXPECT_TRUE(valid("\x04\x08{"));
   EXPECT_FALSE(printable("\x04\x08{"));
 }
+
+// byte_classes reads 8 bytes a step; every byte value, at every offset of a
+// run long enough for the wide loop and its tail, must be classed as one
+// byte alone would be.
+TEST(StompFormat, ByteClassesMatchOneByteAtATime) {
+  auto one = [](uint8_t b) {
+    unsigned r = 0;
+    if (b >= 0x80) r |= stomp::kHasHigh;
+    if (b == 0) r |= stomp::kHasNul;
+    if (b == '\\') r |= stomp::kHasBackslash;
+    return r;
+  };
+  std::vector<uint8_t> buf(37, 'a');
+  buf[5] = '\n';
+  buf[20] = '\r';
+  EXPECT_EQ(stomp::byte_classes(buf.data(), buf.size()), 0u);
+  for (int v = 0; v < 256; v++) {
+    for (size_t at = 0; at < buf.size(); at++) {
+      std::vector<uint8_t> b = buf;
+      b[at] = static_cast<uint8_t>(v);
+      const unsigned want = one(static_cast<uint8_t>(v));
+      ASSERT_EQ(stomp::byte_classes(b.data(), b.size()), want) << "byte " << v << " at " << at;
+    }
+  }
+  // classes from different 8-byte steps and from the tail add up
+  std::vector<uint8_t> mixed(40, 'x');
+  mixed[3] = 0xc3;
+  mixed[30] = '\\';
+  mixed[38] = 0;
+  EXPECT_EQ(stomp::byte_classes(mixed.data(), mixed.size()),
+            unsigned{stomp::kHasHigh | stomp::kHasBackslash | stomp::kHasNul});
+}
