@@ -6,7 +6,8 @@
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libwireshark-dev wireshark-dev tshark libglib2.0-dev libyaml-dev
-            libgcrypt20-dev)  # packet-tls-utils.h includes gcrypt.h; 4.4+ -dev does not pull it in
+            libgcrypt20-dev   # packet-tls-utils.h includes gcrypt.h; 4.4+ -dev does not pull it in
+            libgnutls28-dev)  # MCollective ssl / aes_security keys (plugin/mcollective/mco_crypto.cpp)
 test_pkgs=(googletest libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev util-linux time
            xvfb wireshark-qt xdotool imagemagick tesseract-ocr tesseract-ocr-eng fonts-dejavu-core)
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "dissector/mcollective/mco_mapping.h"
+#include "dissector/ruby/ruby_base64.h"
 #include "dissector/ruby/ruby_marshal.h"
 #include "dissector/ruby/ruby_yaml.h"
 
@@ -65,9 +66,46 @@ void classify(Envelope& env) {
   }
 }
 
+// The Base64 text of a Field as bytes (arena copy); nullptr when absent,
+// not Base64 or the arena is full.
+const uint8_t* base64_field(const Field& f, core::Arena& arena, size_t* out_len) {
+  if (!f.is_text || f.text.empty()) return nullptr;
+  const auto* p = reinterpret_cast<const uint8_t*>(f.text.data());
+  if (!ruby::is_base64_text(p, f.text.size())) return nullptr;
+  return ruby::base64_decode_arena(p, f.text.size(), arena, out_len);
+}
+
+// aes_security: asks the decryptor for the plaintext. True when it gave one
+// (env.plain); otherwise env.decrypt_error says why.
+bool decrypt_body(Envelope& env, core::Arena& arena, const BodyDecryptor& dec) {
+  size_t key_len = 0, ct_len = 0;
+  const uint8_t* key = base64_field(env.sslkey, arena, &key_len);
+  const uint8_t* ct = base64_field(env.body, arena, &ct_len);
+  if (!key) {
+    env.decrypt_error = env.sslkey.present() ? ":sslkey is not Base64" : "no :sslkey";
+    return false;
+  }
+  if (!ct) {
+    env.decrypt_error = ":body is not Base64";
+    return false;
+  }
+  const char* why = "decryption failed";
+  size_t plain_len = 0;
+  const uint8_t* plain = dec.decrypt(dec.ctx, env, key, key_len, ct, ct_len, arena, &plain_len, &why);
+  if (!plain) {
+    env.decrypt_error = why ? why : "decryption failed";
+    return false;
+  }
+  env.decrypted = true;
+  env.plain = plain;
+  env.plain_len = plain_len;
+  return true;
+}
+
 }  // namespace
 
-void decode_body(Envelope& env, core::Arena& arena, const ruby::Limits& lim) {
+void decode_body(Envelope& env, core::Arena& arena, const ruby::Limits& lim,
+                 const BodyDecryptor* dec) {
   if (!env.body.present()) return;
   const ruby::Value* b = ruby::deref(env.body.node);
   if (!b || b->kind != ruby::Kind::String) {
@@ -81,7 +119,10 @@ void decode_body(Envelope& env, core::Arena& arena, const ruby::Limits& lim) {
     // Base64(AES-256-CBC(...)): readable only with the keys.
     env.body_kind = BodyKind::Encrypted;
     env.ciphertext_len = base64_payload_len(text);
-    return;
+    if (!dec || !dec->decrypt || !decrypt_body(env, arena, *dec)) return;
+    text = std::string_view(reinterpret_cast<const char*>(env.plain), env.plain_len);
+    bytes = env.plain;
+    env.body_kind = BodyKind::None;
   }
   if (ruby::has_marshal_header(bytes, text.size())) {
     env.body_serializer = Serializer::Marshal;

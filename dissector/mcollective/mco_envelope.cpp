@@ -90,7 +90,7 @@ Field read_field(const ruby::Value* hash, std::string_view key) {
 }
 
 const Envelope* decode_envelope(const uint8_t* data, size_t len, core::Arena& arena,
-                                const ruby::Limits& lim) {
+                                const ruby::Limits& lim, const BodyDecryptor* dec) {
   Envelope* env = arena.make<Envelope>();
   if (!env) return nullptr;
   if (!data) len = 0;
@@ -152,7 +152,7 @@ const Envelope* decode_envelope(const uint8_t* data, size_t len, core::Arena& ar
   }
 
   // Steps 6-8: the nested body.
-  decode_body(*env, arena, lim);
+  decode_body(*env, arena, lim, dec);
   return env;
 }
 

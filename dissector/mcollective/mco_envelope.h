@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "dissector/common/arena.h"
+#include "dissector/mcollective/mco_secure.h"
 #include "dissector/ruby/ruby_value.h"
 
 namespace mco {
@@ -127,12 +128,21 @@ struct Envelope {
   Rpc rpc;
   const ruby::Value* registration_data = nullptr;  // Array of agents / meta Hash
   size_t ciphertext_len = 0;              // aes: bytes of ciphertext in :body
+  // aes_security with a BodyDecryptor: the plaintext the inner body was
+  // decoded from (inner node offsets refer to it), or why it was not.
+  bool decrypted = false;
+  const uint8_t* plain = nullptr;
+  size_t plain_len = 0;
+  const char* decrypt_error = nullptr;  // set when decryption was tried and failed
 };
 
 // Decodes one STOMP body. Returns nullptr only when the arena cannot hold the
 // result; otherwise check is_mcollective / outer.ok() for what was found.
+// dec, when given, is asked to decrypt an aes_security :body (mco_secure.h);
+// the plaintext is then decoded like any other body.
 const Envelope* decode_envelope(const uint8_t* data, size_t len, core::Arena& arena,
-                                const ruby::Limits& lim = ruby::Limits());
+                                const ruby::Limits& lim = ruby::Limits(),
+                                const BodyDecryptor* dec = nullptr);
 
 // Cheap pre-check for a heuristic dissector: a Marshal Hash (04 08 7b/7d), a
 // Psych/Syck YAML document whose first key line starts with ':', or Base64 of

@@ -19,6 +19,7 @@ bool map_filter(const ruby::Value* filter, core::Arena& arena, Filter* out);
 
 // Decodes env.body with a fresh decoder, unwraps the ssl/aes request wrapper
 // and classifies the result into env.body_kind / rpc / registration_data.
-void decode_body(Envelope& env, core::Arena& arena, const ruby::Limits& lim);
+void decode_body(Envelope& env, core::Arena& arena, const ruby::Limits& lim,
+                 const BodyDecryptor* dec = nullptr);
 
 }  // namespace mco

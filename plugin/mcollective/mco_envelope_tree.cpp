@@ -218,6 +218,36 @@ void add_inner(proto_tree* tree, packet_info* pinfo, tvbuff_t* tvb, const mco::E
   }
 }
 
+// ssl plugin: the RSA-SHA1 signature in :hash checked with the configured
+// keys (GnuTLS, plugin/mcollective/mco_crypto.cpp). No key configured: "no
+// key". SigResult is a plain struct (no destructor: epan exceptions).
+void add_signature(proto_tree* et, packet_info* pinfo, tvbuff_t* tvb, const mco::Envelope* env,
+                   const McoTreeOptions* opt) {
+  const mco_crypto::SigResult r = mco_crypto::verify_ssl(opt->keys, *env);
+  proto_item* si = proto_tree_add_string(et, hf_mco_sig_status, tvb, 0, 0,
+                                         mco_crypto::sig_status_name(r.status));
+  proto_item_set_generated(si);
+  if (r.key && r.key[0]) {
+    proto_item* ki = proto_tree_add_string(et, hf_mco_sig_key, tvb, 0, 0, r.key);
+    proto_item_set_generated(ki);
+  }
+  switch (r.status) {
+    case mco_crypto::SigStatus::Good:
+      expert_add_info_format(pinfo, si, &ei_mco_sig_good, "%s", r.detail);
+      break;
+    case mco_crypto::SigStatus::Bad:
+    case mco_crypto::SigStatus::Malformed:
+      expert_add_info_format(pinfo, si, &ei_mco_sig_bad, "%s", r.detail);
+      break;
+    case mco_crypto::SigStatus::NoKey:
+      expert_add_info_format(pinfo, si, &ei_mco_sig_nokey, "%s", r.detail);
+      break;
+    case mco_crypto::SigStatus::KeyUnreadable:
+      expert_add_info_format(pinfo, si, &ei_mco_key_unreadable, "%s", r.detail);
+      break;
+  }
+}
+
 }  // namespace
 
 McoSources mco_sources(tvbuff_t* body_tvb, packet_info* pinfo, const mco::Envelope* env) {
@@ -227,7 +257,11 @@ McoSources mco_sources(tvbuff_t* body_tvb, packet_info* pinfo, const mco::Envelo
                                       static_cast<gint>(env->bytes_len));
     add_new_data_source(pinfo, s.outer, "Base64-decoded MCollective message");
   }
-  if (env->body.present() && env->body.is_text) {
+  if (env->decrypted && env->plain) {
+    s.inner = tvb_new_child_real_data(body_tvb, env->plain, static_cast<guint>(env->plain_len),
+                                      static_cast<gint>(env->plain_len));
+    add_new_data_source(pinfo, s.inner, "Decrypted MCollective :body");
+  } else if (env->body.present() && env->body.is_text) {
     if (env->body_in_bytes &&
         env->body_offset + env->body.text.size() <= tvb_captured_length(s.outer)) {
       s.inner = tvb_new_subset_length(s.outer, static_cast<gint>(env->body_offset),
@@ -285,6 +319,16 @@ void mco_add_envelope(proto_tree* tree, packet_info* pinfo, const McoSources* sr
       if (st == mco::HashStatus::Invalid) expert_add_info(pinfo, hi ? hi : hs, &ei_mco_hash_bad);
       if (st == mco::HashStatus::Valid) expert_add_info(pinfo, hi ? hi : hs, &ei_mco_hash_good);
     }
+  }
+  if (env->security == mco::Security::Ssl) add_signature(et, pinfo, tvb, env, opt);
+  if (env->decrypted) {
+    proto_item* d = proto_tree_add_boolean(et, hf_mco_decrypted, tvb, 0, 0, TRUE);
+    proto_item_set_generated(d);
+  } else if (env->decrypt_error) {
+    proto_item* d = proto_tree_add_boolean(et, hf_mco_decrypted, tvb, 0, 0, FALSE);
+    proto_item_set_generated(d);
+    expert_add_info_format(pinfo, d, &ei_mco_decrypt_failed, "aes_security: :body not decrypted: %s",
+                           env->decrypt_error);
   }
   add_text(et, pinfo, hf_mco_sslkey, tvb, env->sslkey);
   add_text(et, pinfo, hf_mco_sslpubkey, tvb, env->sslpubkey);

@@ -6,10 +6,12 @@
 #include "plugin/common/ws_compat.h"
 
 #include "dissector/mcollective/mco_envelope.h"
+#include "plugin/mcollective/mco_crypto.h"
 
 struct McoTreeOptions {
   const char* psk;        // pre-shared key; empty: don't verify
   guint max_value_items;  // per value tree
+  const mco_crypto::KeyRing* keys;  // ssl / aes_security keys (may be null)
 };
 
 // Where the envelope's and the inner body's node offsets point: the tvbs

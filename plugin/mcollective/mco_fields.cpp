@@ -19,6 +19,9 @@ int hf_mco_msgtime = -1;
 int hf_mco_msgtarget = -1;
 int hf_mco_hash = -1;
 int hf_mco_hash_status = -1;
+int hf_mco_sig_status = -1;
+int hf_mco_sig_key = -1;
+int hf_mco_decrypted = -1;
 int hf_mco_signature = -1;
 int hf_mco_sslkey = -1;
 int hf_mco_sslpubkey = -1;
@@ -81,6 +84,11 @@ expert_field ei_mco_ttl_expired = EI_INIT;
 expert_field ei_mco_expired_on_delivery = EI_INIT;
 expert_field ei_mco_hash_bad = EI_INIT;
 expert_field ei_mco_hash_good = EI_INIT;
+expert_field ei_mco_sig_bad = EI_INIT;
+expert_field ei_mco_sig_good = EI_INIT;
+expert_field ei_mco_sig_nokey = EI_INIT;
+expert_field ei_mco_key_unreadable = EI_INIT;
+expert_field ei_mco_decrypt_failed = EI_INIT;
 expert_field ei_mco_statuscode = EI_INIT;
 expert_field ei_mco_encrypted = EI_INIT;
 expert_field ei_mco_tree_truncated = EI_INIT;
@@ -128,6 +136,13 @@ void mco_register_fields(void) {
           "good/bad: MD5(:body + pre-shared key) compared with :hash"),
       STR(hf_mco_signature, "Signature", "mcollective.signature",
           ":hash of the ssl plugin: Base64 RSA-SHA1 signature of :body"),
+      STR(hf_mco_sig_status, "Signature status", "mcollective.signature.status",
+          "good / bad / no key: RSA-SHA1 of :body checked with the configured public key"),
+      STR(hf_mco_sig_key, "Signature key", "mcollective.signature.key",
+          "Name of the public key the signature was (to be) checked with"),
+      {&hf_mco_decrypted, {"Decrypted body", "mcollective.decrypted", FT_BOOLEAN, BASE_NONE,
+                           NULL, 0x0, "aes_security :body decrypted with the configured keys",
+                           HFILL}},
       STR(hf_mco_sslkey, "SSL key", "mcollective.sslkey", ":sslkey (aes_security)"),
       STR(hf_mco_sslpubkey, "SSL public key", "mcollective.sslpubkey", ":sslpubkey (aes_security)"),
       STR(hf_mco_filter_fact, "Fact filter", "mcollective.filter.fact", "fact operator value"),
@@ -222,6 +237,16 @@ void mco_register_fields(void) {
                           "PSK hash does not match :body + key", EXPFILL}},
       {&ei_mco_hash_good, {"mcollective.expert.hash_good", PI_CHECKSUM, PI_CHAT,
                            "PSK hash verified (covers :body only)", EXPFILL}},
+      {&ei_mco_sig_bad, {"mcollective.expert.signature_bad", PI_CHECKSUM, PI_ERROR,
+                         "ssl signature does not match :body", EXPFILL}},
+      {&ei_mco_sig_good, {"mcollective.expert.signature_good", PI_CHECKSUM, PI_CHAT,
+                          "ssl signature verified (covers :body only)", EXPFILL}},
+      {&ei_mco_sig_nokey, {"mcollective.expert.no_key", PI_UNDECODED, PI_NOTE,
+                           "No configured key for this message", EXPFILL}},
+      {&ei_mco_key_unreadable, {"mcollective.expert.key_unreadable", PI_UNDECODED, PI_WARN,
+                                "The key this message needs could not be read", EXPFILL}},
+      {&ei_mco_decrypt_failed, {"mcollective.expert.decrypt_failed", PI_UNDECODED, PI_WARN,
+                                "aes_security: body could not be decrypted", EXPFILL}},
       {&ei_mco_statuscode, {"mcollective.expert.statuscode", PI_RESPONSE_CODE, PI_NOTE,
                             "SimpleRPC reply status is not OK", EXPFILL}},
       {&ei_mco_encrypted, {"mcollective.expert.encrypted", PI_UNDECODED, PI_NOTE,

@@ -15,6 +15,7 @@
 #include "plugin/common/glue_time.h"
 #include "dissector/mcollective/mco_client_start.h"
 #include "dissector/mcollective/mco_envelope.h"
+#include "plugin/mcollective/mco_crypto.h"
 #include "plugin/mcollective/mco_envelope_tree.h"
 #include "plugin/mcollective/mco_fields.h"
 #include "plugin/mcollective/mco_pairing_tree.h"
@@ -33,6 +34,50 @@ const char* pref_psk = "";
 const char* pref_collectives = "mcollective";
 guint pref_max_value_items = 500;
 guint pref_max_decode_mb = 64;
+const char* pref_ssl_key_dir = "";
+const char* pref_ssl_server_public = "";
+const char* pref_aes_key_dir = "";
+
+// The keys of the three key preferences: read in the prefs apply callback,
+// once per change of those preferences (never per packet).
+mco_crypto::KeyRing* key_ring = nullptr;
+char* loaded_ssl_dir = nullptr;
+char* loaded_server_public = nullptr;
+char* loaded_aes_dir = nullptr;
+
+bool pref_changed(const char* pref, const char* loaded) {
+  const char* a = pref ? pref : "";
+  const char* b = loaded ? loaded : "";
+  return std::strcmp(a, b) != 0;
+}
+
+// When no server public key file is named, <ssl folder>/server-public.pem
+// (plugin.ssl_server_public's usual name) is used if it is there.
+void mcollective_prefs_apply(void) {
+  if (key_ring && !pref_changed(pref_ssl_key_dir, loaded_ssl_dir) &&
+      !pref_changed(pref_ssl_server_public, loaded_server_public) &&
+      !pref_changed(pref_aes_key_dir, loaded_aes_dir))
+    return;
+  g_free(loaded_ssl_dir);
+  g_free(loaded_server_public);
+  g_free(loaded_aes_dir);
+  loaded_ssl_dir = g_strdup(pref_ssl_key_dir ? pref_ssl_key_dir : "");
+  loaded_server_public = g_strdup(pref_ssl_server_public ? pref_ssl_server_public : "");
+  loaded_aes_dir = g_strdup(pref_aes_key_dir ? pref_aes_key_dir : "");
+  char* server = nullptr;
+  if (loaded_server_public[0]) {
+    server = g_strdup(loaded_server_public);
+  } else if (loaded_ssl_dir[0]) {
+    server = g_build_filename(loaded_ssl_dir, "server-public.pem", NULL);
+    if (!g_file_test(server, G_FILE_TEST_EXISTS)) {
+      g_free(server);
+      server = nullptr;
+    }
+  }
+  mco_crypto::keyring_free(key_ring);
+  key_ring = mco_crypto::keyring_load(loaded_ssl_dir, server, loaded_aes_dir);
+  g_free(server);
+}
 
 void* wmem_arena_alloc(void* ctx, size_t size) {
   return wmem_alloc(static_cast<wmem_allocator_t*>(ctx), size);
@@ -164,6 +209,7 @@ int dissect_message(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
   const McoSources src = mco_sources(tvb, pinfo, env);
   McoTreeOptions opt;
   opt.psk = pref_psk;
+  opt.keys = key_ring;
   opt.max_value_items = pref_max_value_items;
   mco_add_pairing(tvb, pinfo, mt, top, notes, ref);
   mco_add_envelope(mt, pinfo, &src, env, &opt, top);
@@ -244,7 +290,12 @@ wsc::heur_ret_t dissect_mcollective_heur(tvbuff_t* tvb, packet_info* pinfo, prot
   const guint8* p = len ? tvb_get_ptr(tvb, 0, static_cast<gint>(len)) : nullptr;
   bool ours = false;
   if (!worth_decoding(info, p, len, &ours)) return FALSE;
-  const mco::Envelope* env = mco::decode_envelope(p, len, *packet_arena(pinfo));
+  // aes_security bodies are decrypted only when a private/public key folder
+  // is configured; the decryptor is a plain struct (no destructor).
+  mco::BodyDecryptor dec = mco_crypto::aes_decryptor(key_ring);
+  const bool decrypt = key_ring && pref_aes_key_dir && pref_aes_key_dir[0];
+  const mco::Envelope* env = mco::decode_envelope(p, len, *packet_arena(pinfo), ruby::Limits(),
+                                                  decrypt ? &dec : nullptr);
   if (!env || !env->is_mcollective) {
     if (!ours) return FALSE;
     dissect_undecodable(tvb, pinfo, tree, env);
@@ -260,7 +311,7 @@ void proto_register_mcollective(void) {
   proto_mcollective = proto_register_protocol("Marionette Collective", "MCollective",
                                               "mcollective");
   mco_register_fields();
-  module_t* m = prefs_register_protocol(proto_mcollective, NULL);
+  module_t* m = prefs_register_protocol(proto_mcollective, mcollective_prefs_apply);
   prefs_register_bool_preference(m, "enabled", "Decode MCollective messages in STOMP bodies",
                                  "Look for MCollective (Ruby Marshal / YAML envelopes) in "
                                  "STOMP SEND and MESSAGE bodies", &pref_enabled);
@@ -275,6 +326,21 @@ void proto_register_mcollective(void) {
       "/temp-queue/mcollective_reply_*, /exchange/mcollective_reply/*) is MCollective's: "
       "decoded, and flagged when it does not decode. Other destinations: only bodies that "
       "decode into an MCollective envelope", &pref_collectives);
+  prefs_register_directory_preference(
+      m, "ssl_key_dir", "ssl plugin: public key folder",
+      "Like plugin.ssl_client_cert_dir: PEM public keys or certificates named <callerid>.pem "
+      "(cert=<name> -> <name>.pem). Each ssl message's :hash is checked as RSA-SHA1 over "
+      ":body: requests with the key the callerid names, replies with the server public key",
+      &pref_ssl_key_dir);
+  prefs_register_filename_preference(
+      m, "ssl_server_public", "ssl plugin: server public key",
+      "plugin.ssl_server_public (PEM); empty: server-public.pem of the ssl key folder, if "
+      "there", &pref_ssl_server_public, FALSE);
+  prefs_register_directory_preference(
+      m, "aes_key_dir", "aes_security plugin: key folder",
+      "PEM private keys (the client's, to read replies; the server's) and public keys "
+      "(<callerid>.pem, to read requests). aes_security :body is decrypted and decoded",
+      &pref_aes_key_dir);
   prefs_register_uint_preference(m, "max_value_items", "Maximum Ruby value items shown",
                                  "Per value tree (envelope, body)", 10, &pref_max_value_items);
   prefs_register_uint_preference(m, "max_decode_mb", "Maximum decode memory (MiB) per message",
