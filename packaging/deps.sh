@@ -5,7 +5,7 @@
 #                               and for tests/gui: Xvfb, Wireshark's Qt GUI, xdotool, ImageMagick, tesseract
 set -euo pipefail
 
-build_pkgs=(cmake g++ make pkg-config dpkg-dev libwireshark-dev wireshark-dev tshark libglib2.0-dev libyaml-dev
+build_pkgs=(cmake g++ make pkg-config dpkg-dev file libwireshark-dev wireshark-dev tshark libglib2.0-dev libyaml-dev
             libgcrypt20-dev)  # packet-tls-utils.h includes gcrypt.h; 4.4+ -dev does not pull it in
 test_pkgs=(googletest libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev util-linux time
            xvfb wireshark-qt xdotool imagemagick tesseract-ocr tesseract-ocr-eng fonts-dejavu-core)

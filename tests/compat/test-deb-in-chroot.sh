@@ -64,6 +64,9 @@ else
   "$top/tests/compat/make-chroot.sh" "$suite"
   bind /proc "$dev/proc"
   bind "$top" "$dev/src" ro
+  # cpack's dpkg-shlibdeps step needs file(1); dev roots made before it was
+  # in make-chroot.sh's list lack it
+  in_root "$dev" sh -c 'command -v file >/dev/null || apt-get install -y -qq --no-install-recommends file' >/dev/null
   in_root "$dev" bash -euo pipefail -c '
     rm -rf /build/deb && mkdir -p /build/deb
     cmake -S /src -B /build/deb -DCMAKE_BUILD_TYPE=Release -DSTOMP_BUILD_TESTS=OFF \
