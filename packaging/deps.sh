@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # deps.sh - installs the Debian/Ubuntu packages a step needs, only when missing.
 #   packaging/deps.sh build     plugin build + tshark
-#   packaging/deps.sh test      + GoogleTest, Python, editcap, valgrind, clang (fuzzing),
+#   packaging/deps.sh test      + GoogleTest, Python, editcap, valgrind, clang (fuzzing), debootstrap (.deb test),
 #                               and for tests/gui: Xvfb, Wireshark's Qt GUI, xdotool, ImageMagick, tesseract
 set -euo pipefail
 
-build_pkgs=(cmake g++ make pkg-config libwireshark-dev wireshark-dev tshark libglib2.0-dev libyaml-dev
+build_pkgs=(cmake g++ make pkg-config dpkg-dev file libwireshark-dev wireshark-dev tshark libglib2.0-dev libyaml-dev
             libgcrypt20-dev   # packet-tls-utils.h includes gcrypt.h; 4.4+ -dev does not pull it in
             libgnutls28-dev)  # MCollective ssl / aes_security keys (plugin/mcollective/mco_crypto.cpp)
-test_pkgs=(googletest libgtest-dev python3 valgrind clang-14 libclang-rt-14-dev util-linux time
+test_pkgs=(googletest libgtest-dev python3 valgrind debootstrap clang-14 libclang-rt-14-dev util-linux time
            xvfb wireshark-qt xdotool imagemagick tesseract-ocr tesseract-ocr-eng fonts-dejavu-core)
 
 want=("${build_pkgs[@]}")

@@ -18,6 +18,7 @@
 #   tests/run-all.sh -L unit              only stage 1, with these ctest arguments
 #   STOMP_FUZZ_SECONDS=600 tests/run-all.sh
 #   STOMP_COMPAT="trixie sid" tests/run-all.sh   + builds/tests in those releases (tests/compat/)
+#   STOMP_DEB_TEST=0 tests/run-all.sh             without the .deb test (tests/compat/test-deb-in-chroot.sh)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -42,6 +43,16 @@ step "README command 1: packaging/install.sh (build, install, decode a bundled c
 grep -q "STOMP .* CONNECT " "$top/build-tests/install.log" || {
   tail -30 "$top/build-tests/install.log"; echo "install.sh decoded no STOMP frame" >&2; exit 1; }
 tail -3 "$top/build-tests/install.log"
+
+# The .deb in a clean debootstrap root filesystem (install, load, decode,
+# remove): cheap (~0.7 min cold), so on by default; STOMP_DEB_TEST=0 skips,
+# STOMP_DEB_TEST="bookworm trixie" picks releases.
+deb_suites=${STOMP_DEB_TEST-$(. /etc/os-release && echo "$VERSION_CODENAME")}
+[[ $deb_suites == 0 ]] && deb_suites=
+for suite in $deb_suites; do
+  step "packaging: the .deb installed, used and removed in a clean Debian $suite"
+  "$top/tests/compat/test-deb-in-chroot.sh" "$suite"
+done
 
 # Opt-in: other Debian releases' Wireshark (debootstrap root filesystems,
 # cached in /var/cache/stomp-compat), e.g. STOMP_COMPAT="trixie sid".

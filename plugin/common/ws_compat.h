@@ -10,6 +10,7 @@
 #pragma once
 
 #include <type_traits>
+#include <utility>
 
 #include <ws_version.h>
 
@@ -68,6 +69,36 @@ constexpr media_container_type_t media_other_http = MEDIA_CONTAINER_HTTP_OTHERS;
 using media_info_t = http_message_info_t;
 constexpr http_type_t media_other_http = HTTP_OTHERS;
 #endif
+
+// The URI of the HTTP conversation's latest request: 4.0 keeps it in
+// http_conv_t::request_uri, newer releases (4.4) in the tail of the
+// conversation's request/response list (http_conv_t::req_res_tail).
+template <class C, class = void>
+struct http_conv_has_request_uri : std::false_type {};
+template <class C>
+struct http_conv_has_request_uri<C, std::void_t<decltype(std::declval<C&>().request_uri)>>
+    : std::true_type {};
+template <class C>  // C = http_conv_t (packet-http.h), deduced
+inline const char* http_conv_request_uri(const C* h) {
+  if (!h) return nullptr;
+  if constexpr (http_conv_has_request_uri<C>::value) {
+    return h->request_uri;
+  } else {
+    return h->req_res_tail ? h->req_res_tail->request_uri : nullptr;
+  }
+}
+
+// register_follow_stream for a follower of TCP streams: 4.4 adds the stream
+// count (for the GUI's stream chooser) and a sub-stream lookup (HTTP/2, QUIC
+// only) after the tap handler; older releases end at the tap handler.
+template <class... P, class... A>
+inline void register_follow_tcp(void (*reg)(P...), A... a) {
+  if constexpr (sizeof...(P) == sizeof...(A)) {
+    reg(a...);
+  } else {
+    reg(a..., get_tcp_stream_count, nullptr);
+  }
+}
 
 // A string dissector table lookup with data; 4.6 deprecates
 // dissector_try_string for dissector_try_string_with_data(.., add_proto_name).

@@ -77,12 +77,13 @@ SockjsConv* conv_data(packet_info* pinfo) {
     // conversation data (http_conv_t, packet-http.h).
     const http_conv_t* h = static_cast<const http_conv_t*>(
         conversation_get_proto_data(conv, proto_http));
-    if (h && h->request_uri) {
+    const char* uri = wsc::http_conv_request_uri(h);
+    if (uri) {
       c->url_checked = true;
       size_t len = 0;
-      if (sockjs::is_websocket_url(h->request_uri, std::strlen(h->request_uri), &len)) {
+      if (sockjs::is_websocket_url(uri, std::strlen(uri), &len)) {
         c->known = true;
-        c->url = wmem_strndup(wmem_file_scope(), h->request_uri, len);
+        c->url = wmem_strndup(wmem_file_scope(), uri, len);
       }
     }
   }

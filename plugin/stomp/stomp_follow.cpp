@@ -52,8 +52,8 @@ gchar* port_to_display(wmem_allocator_t* scope, guint port) {
 
 void stomp_follow_register(int proto_stomp) {
   follow_tap = register_tap("stomp_follow");
-  register_follow_stream(proto_stomp, "stomp_follow", conv_filter, index_filter, address_filter,
-                         port_to_display, follow_tvb_tap_listener);
+  wsc::register_follow_tcp(&register_follow_stream, proto_stomp, "stomp_follow", conv_filter,
+                           index_filter, address_filter, port_to_display, follow_tvb_tap_listener);
 }
 
 bool stomp_follow_listening(void) { return follow_tap >= 0 && have_tap_listener(follow_tap); }

@@ -21,8 +21,8 @@ mirror=${STOMP_MIRROR:-http://deb.debian.org/debian}
 
 # what the build and the tests need inside (packaging/deps.sh build+test,
 # without the fuzz/valgrind tools that only the host's run-all.sh uses)
-pkgs=(cmake g++ make pkg-config dpkg-dev libwireshark-dev wireshark-dev tshark
-      libglib2.0-dev libgcrypt20-dev libyaml-dev googletest libgtest-dev python3 util-linux time)
+pkgs=(cmake g++ make pkg-config dpkg-dev file libwireshark-dev wireshark-dev tshark
+      libglib2.0-dev libgcrypt20-dev libgnutls28-dev libyaml-dev googletest libgtest-dev python3 util-linux time)
 [[ $kind == base ]] && pkgs=()
 
 stamp=$root/.stomp-chroot-ready
