@@ -7,16 +7,24 @@
 # side only (port 15680). Writes <out-dir>/<file>.pcap and the client log, then
 # capture.py adds the MANIFEST.json entry.
 #
-#   test-captures/make-sockjs-capture.sh [websocket|xhr-streaming] [work-dir]
-#   (cd test-captures/clients/sockjs && npm ci) first.
+#   test-captures/make-sockjs-capture.sh [websocket|xhr-streaming|xhr-polling] [work-dir]
+#   The npm packages (clients/sockjs/package-lock.json: sockjs 0.3.24,
+#   sockjs-client 1.6.1, @stomp/stompjs 7.x) must be installed outside the
+#   repository and found through NODE_PATH, e.g.
+#     mkdir /tmp/sockjs-npm && cp clients/sockjs/package*.json /tmp/sockjs-npm &&
+#     (cd /tmp/sockjs-npm && npm ci) && export NODE_PATH=/tmp/sockjs-npm/node_modules
+#   (or `npm ci` in clients/sockjs: node_modules/ there is git-ignored).
+#   The xhr transports need no XMLHttpRequest shim: sockjs-client's node
+#   build sends its xhr_streaming / xhr / xhr_send requests with node's http.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TRANSPORT=${1:-websocket}
 WORK=${2:-/tmp/sockjs-capture-$$}
 case $TRANSPORT in
   websocket) FILE=amq-stompjs12-sockjs-ws-15680.pcap ;;
-  xhr-streaming) FILE=amq-stompjs12-sockjs-xhr-15680.pcap ;;
-  *) echo "transport: websocket or xhr-streaming" >&2; exit 2 ;;
+  xhr-streaming) FILE=amq-stompjs12-sockjs-xhr-streaming-15680.pcap ;;
+  xhr-polling) FILE=amq-stompjs12-sockjs-xhr-polling-15680.pcap ;;
+  *) echo "transport: websocket, xhr-streaming or xhr-polling" >&2; exit 2 ;;
 esac
 if [ "${SOCKJS_IN_NS:-}" != 1 ]; then
   NS=sockjs-$$

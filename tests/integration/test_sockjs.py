@@ -135,6 +135,27 @@ class SockjsWebsocket(unittest.TestCase):
         self.assertTrue(b'a["MESSAGE\\n' in data)
 
 
+class SockjsHttpCaptures(unittest.TestCase):
+    """The xhr_streaming / xhr polling captures (not decoded yet): they carry
+    what the client sent, as SockJS JSON in HTTP bodies on the wire."""
+
+    def test_wire_carries_every_sent_command(self):
+        for name in ("amq-stompjs12-sockjs-xhr-streaming-15680.pcap",
+                     "amq-stompjs12-sockjs-xhr-polling-15680.pcap"):
+            with self.subTest(capture=name):
+                entry = ts.manifest()[name]
+                self.assertTrue(entry.get("not_decoded_yet"))
+                with open(ts.capture_path(name), "rb") as f:
+                    data = f.read()
+                # (presence only: a raw byte search cannot count frames that
+                # HTTP chunks or TCP segments split)
+                for cmd in {fr["command"] for fr in entry["connections"][0]["sent"]}:
+                    self.assertIn(b'"' + cmd.encode() + b"\\n", data)
+                self.assertIn(b"/xhr_send HTTP/1.1", data)
+                kind = b"/xhr_streaming HTTP/1.1" if "streaming" in name else b"/xhr HTTP/1.1"
+                self.assertIn(kind, data)
+
+
 class NotSockjs(unittest.TestCase):
     def test_other_websocket_and_tcp_captures_have_no_sockjs(self):
         """STOMP over plain WebSocket (stompjs against RabbitMQ web_stomp:

@@ -29,7 +29,8 @@ REQUIRED_FIELDS = [
 
 
 def stomp_entries():
-    return {k: v for k, v in ts.manifest().items() if v.get("stomp")}
+    return {k: v for k, v in ts.manifest().items()
+            if v.get("stomp") and not v.get("not_decoded_yet")}
 
 
 def counted_entries():
