@@ -1,6 +1,8 @@
 // sockjs_frame.cpp - SockJS frames and JSON string unescaping (see the header).
 #include "dissector/sockjs/sockjs_frame.h"
 
+#include "dissector/sockjs/sockjs_http.h"
+
 #include <cstring>
 
 namespace sockjs {
@@ -328,21 +330,9 @@ Frame parse(const uint8_t* in, size_t n, uint8_t* out, size_t out_cap, StringSpa
 }
 
 bool is_websocket_url(const char* uri, size_t n, size_t* path_len) {
-  size_t len = 0;
-  while (len < n && uri[len] != '?') len++;
-  *path_len = len;
-  static const char kTail[] = "/websocket";
-  const size_t tl = sizeof kTail - 1;
-  if (len <= tl || std::memcmp(uri + len - tl, kTail, tl) != 0) return false;
-  // two non-empty segments before "/websocket", each after a '/'
-  size_t end = len - tl;  // one past the session segment
-  for (int seg = 0; seg < 2; seg++) {
-    size_t start = end;
-    while (start > 0 && uri[start - 1] != '/') start--;
-    if (start == 0 || start == end) return false;
-    end = start - 1;  // the '/' before this segment
-  }
-  return true;
+  const SessionUrl u = parse_session_url(uri, n);
+  *path_len = u.path_len;
+  return u.transport == Transport::kWebsocket;
 }
 
 }  // namespace sockjs

@@ -3,7 +3,8 @@
 // sees any overrun. Invariants (abort()): the frame taken stays inside the
 // input, the spans stay inside the input and the output, the output never
 // outgrows the input, and a frame of the decoded strings re-encoded as JSON
-// parses back to the same strings.
+// parses back to the same strings. The input is also scanned as an item of
+// a streaming HTTP response and as a session URL (sockjs_http.h).
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "dissector/sockjs/sockjs_frame.h"
+#include "dissector/sockjs/sockjs_http.h"
 
 namespace {
 
@@ -77,5 +79,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(std::memcmp(out2.data(), out, f.out_length) == 0);
   }
   std::free(out);
+
+  // The same bytes as a streaming response's item and as a request URI.
+  sockjs::StreamLimits sl;
+  sl.max_headers = 4096;
+  sl.max_chunk = 1 << 16;
+  const sockjs::StreamItem it = sockjs::scan_stream_item(in.data(), in.size(), sl);
+  if (it.kind != sockjs::ItemKind::kNeedMore && it.kind != sockjs::ItemKind::kBad) {
+    check(it.length > 0 && it.length <= size);
+    check(it.data_off + it.data_len <= it.length);
+  }
+  if (it.kind == sockjs::ItemKind::kNeedMore && it.need) check(it.need > size);
+  const sockjs::SessionUrl u =
+      sockjs::parse_session_url(reinterpret_cast<const char*>(in.data()), in.size());
+  check(u.path_len <= size && u.session_off + u.session_len <= u.path_len);
   return 0;
 }
