@@ -88,6 +88,13 @@ inline const char* http_conv_request_uri(const C* h) {
   }
 }
 
+// The frame of the HTTP conversation's latest request (0 if none): the tail
+// of its request/response list in every release.
+template <class C>  // C = http_conv_t (packet-http.h), deduced
+inline guint32 http_conv_request_frame(const C* h) {
+  return h && h->req_res_tail ? h->req_res_tail->req_framenum : 0;
+}
+
 // register_follow_stream for a follower of TCP streams: 4.4 adds the stream
 // count (for the GUI's stream chooser) and a sub-stream lookup (HTTP/2, QUIC
 // only) after the tap handler; older releases end at the tap handler.

@@ -18,6 +18,11 @@ std::unordered_set<uint64_t>* g_stomp_conns = nullptr;
 // has completed (first pass)
 std::unordered_map<uint64_t, bool>* g_heuristic_conns = nullptr;
 
+// stomp_begin_carrier_session: the sender id of the frames being dissected
+// (dissection is single-threaded; a global keeps stomp_sender_id cheap).
+bool g_carrier_active = false;
+uint64_t g_carrier_sender = 0;
+
 // Keys of proto_stomp's per-packet (pinfo->pool) data.
 enum : guint32 { kKeyPacketState = 1 };
 
@@ -39,6 +44,7 @@ struct PacketState {
 constexpr guint32 kInfoRoom = COL_MAX_INFO_LEN - 8;
 
 void state_init(void) {
+  g_carrier_active = false;
   delete g_tracker;
   g_tracker = new stomp::Tracker();
   delete g_starts;
@@ -147,9 +153,23 @@ uint64_t stomp_connection_id(packet_info* pinfo) {
 }
 
 uint64_t stomp_sender_id(packet_info* pinfo) {
+  if (g_carrier_active) return g_carrier_sender;
   uint64_t h = pinfo->srcport;
   h = mix(h, add_address_to_hash64(0, &pinfo->src));
   return h;
+}
+
+void stomp_begin_carrier_session(packet_info* pinfo, uint64_t conn, uint64_t sender) {
+  PacketState* st = packet_state(pinfo);
+  st->conn = conn;
+  st->have_conn = TRUE;
+  g_carrier_active = true;
+  g_carrier_sender = sender;
+}
+
+void stomp_end_carrier_session(packet_info* pinfo) {
+  packet_state(pinfo)->have_conn = FALSE;  // looked up from the conversation again
+  g_carrier_active = false;
 }
 
 StompSenderStart stomp_sender_start(uint64_t conn, uint64_t sender) {

@@ -41,6 +41,13 @@ stomp_body_precheck_t stomp_body_precheck(void);
 uint64_t stomp_connection_id(packet_info* pinfo);
 uint64_t stomp_sender_id(packet_info* pinfo);
 
+// A carrier that spreads one STOMP session over several TCP connections
+// (SockJS over HTTP: the client's frames in xhr_send requests, the broker's
+// in a streaming or polling response) names the session and the side for
+// the frames of the STOMP calls it makes until stomp_end_carrier_session.
+void stomp_begin_carrier_session(packet_info* pinfo, uint64_t conn, uint64_t sender);
+void stomp_end_carrier_session(packet_info* pinfo);
+
 // First pass: where each sender of a connection is in a capture that may
 // have started in the middle of a frame (the glue skips to the first frame
 // of each side).

@@ -135,25 +135,144 @@ class SockjsWebsocket(unittest.TestCase):
         self.assertTrue(b'a["MESSAGE\\n' in data)
 
 
-class SockjsHttpCaptures(unittest.TestCase):
-    """The xhr_streaming / xhr polling captures (not decoded yet): they carry
-    what the client sent, as SockJS JSON in HTTP bodies on the wire."""
+HTTP_CAPTURES = ("amq-stompjs12-sockjs-xhr-streaming-15680.pcap",
+                 "amq-stompjs12-sockjs-xhr-polling-15680.pcap")
 
-    def test_wire_carries_every_sent_command(self):
-        for name in ("amq-stompjs12-sockjs-xhr-streaming-15680.pcap",
-                     "amq-stompjs12-sockjs-xhr-polling-15680.pcap"):
+
+class SockjsHttp(unittest.TestCase):
+    """SockJS over HTTP: xhr_send requests carry the client's frames; the
+    server's arrive in one xhr_streaming response that never completes (read
+    chunk by chunk) or in xhr polling responses. Each SockJS session spans
+    several TCP connections."""
+
+    def entries(self):
+        for name in HTTP_CAPTURES:
+            entry = ts.manifest()[name]
+            yield name, entry, ts.capture_path(name)
+
+    def test_frames_equal_what_the_client_sent_and_got(self):
+        for name, entry, path in self.entries():
+            conn = entry["connections"][0]
+            for two_pass in (False, True):
+                with self.subTest(capture=name, two_pass=two_pass):
+                    frames = [f for f in ts.stomp_layers(path, two_pass=two_pass)
+                              if "stomp.command" in f["layer"]]
+                    sent, received = split_by_direction(frames)
+                    for got, want in ((sent, conn["sent"]), (received, conn["received"])):
+                        self.assertEqual([f["layer"]["stomp.command"] for f in got],
+                                         [w["command"] for w in want])
+                        for f, w in zip(got, want):
+                            self.assertEqual(headers_of(f["layer"]), w["headers"])
+                            body = body_of(f["layer"])
+                            self.assertEqual(len(body), w["body_len"])
+                            self.assertEqual(body.decode("utf-8"), w["body"])
+
+    def test_counts_and_heart_beats(self):
+        for name, entry, path in self.entries():
+            for two_pass in (False, True):
+                with self.subTest(capture=name, two_pass=two_pass):
+                    rows = ts.fields(path, ["tcp.dstport", "stomp.command", "stomp.heartbeat"],
+                                     "stomp", two_pass=two_pass)
+                    got = collections.Counter(c for r in rows for c in r[1])
+                    self.assertEqual(dict(got), entry["frames"])
+                    sent = sum(len(r[2]) for r in rows if r[0] == [str(PORT)])
+                    recv = sum(len(r[2]) for r in rows if r[0] != [str(PORT)])
+                    self.assertEqual(sent, entry["heartbeats_sent"])
+                    self.assertEqual(recv, entry["heartbeats_received"])
+
+    def test_one_session_over_several_connections(self):
+        """Every frame names the session of the capture's URLs, the frames
+        come over at least two TCP connections, and the session links
+        (CONNECT -> CONNECTED, receipt -> RECEIPT) cross them."""
+        for name, entry, path in self.entries():
+            with open(path, "rb") as f:
+                data = f.read()
+            sessions = set(re.findall(rb"POST /stomp/([^/ ]+/[^/ ]+)/xhr_send HTTP", data))
+            self.assertEqual(len(sessions), 1)
+            want = sessions.pop().decode()
+            for two_pass in (False, True):
+                with self.subTest(capture=name, two_pass=two_pass):
+                    rows = ts.fields(path, ["frame.number", "tcp.stream", "sockjs.session",
+                                            "sockjs.transport", "stomp.command",
+                                            "stomp.response_to", "stomp.receipt"],
+                                     "stomp.command", two_pass=two_pass)
+                    self.assertEqual({s for r in rows for s in r[2]}, {want})
+                    self.assertGreaterEqual(len({r[1][0] for r in rows}), 2)
+                    kinds = {t for r in rows for t in r[3]}
+                    streaming = "streaming" in name
+                    self.assertEqual(kinds, {"xhr_send", "xhr_streaming" if streaming else "xhr"})
+                    connect = [r for r in rows if "CONNECT" in r[4]]
+                    connected = [r for r in rows if "CONNECTED" in r[4]]
+                    self.assertEqual(len(connect), 1)
+                    self.assertEqual(len(connected), 1)
+                    self.assertNotEqual(connect[0][1], connected[0][1])  # other connections
+                    self.assertEqual(connected[0][5], connect[0][0])
+                    # each RECEIPT links back to the frame that asked for it
+                    asked = sorted(r[0][0] for r in rows if r[6])
+                    answered = sorted(v for r in rows if "RECEIPT" in r[4] for v in r[5])
+                    self.assertEqual(len(asked), entry["frames"]["RECEIPT"])
+                    self.assertEqual(answered, asked)
+
+    def test_on_a_port_http_owns(self):
+        """HTTP decoding the port by port table (as on 80 or 8080; here by
+        Decode As): the same frames, one pass and two."""
+        for name, entry, path in self.entries():
+            for two_pass in (False, True):
+                with self.subTest(capture=name, two_pass=two_pass):
+                    rows = ts.fields(path, ["stomp.command"], "stomp", two_pass=two_pass,
+                                     extra=["-d", "tcp.port==%d,http" % PORT])
+                    got = collections.Counter(c for r in rows for c in r[0])
+                    self.assertEqual(dict(got), entry["frames"])
+
+    def test_streaming_response_items(self):
+        """The never-completing xhr_streaming response: one status line (200),
+        the prelude, the open frame, chunk sizes that add up to the chunk
+        data, and nothing left to HTTP's reassembly."""
+        name = HTTP_CAPTURES[0]
+        path = ts.capture_path(name)
+        for two_pass in (False, True):
+            with self.subTest(two_pass=two_pass):
+                rows = ts.fields(path, ["sockjs.http.status", "sockjs.http.chunk_size",
+                                        "sockjs.type"], "sockjs", two_pass=two_pass)
+                self.assertEqual([s for r in rows for s in r[0]], ["200"])
+                types = collections.Counter(t for r in rows for t in r[2])
+                self.assertEqual(types["3"], 1)  # prelude (h x 2048)
+                self.assertEqual(types["1"], 1)  # open
+                sizes = [int(s) for r in rows for s in r[1]]
+                self.assertEqual(sizes[0], 2049)
+                out = ts.run(["-r", path, "-Y", "tcp.srcport == %d && http" % PORT]
+                             + (["-2"] if two_pass else []))
+                self.assertNotIn("segment of a reassembled PDU", out)
+
+    def test_nothing_without_sockjs(self):
+        """Control: with SockJS disabled no STOMP frame is found (the frames
+        are only reachable through SockJS)."""
+        for name, entry, path in self.entries():
             with self.subTest(capture=name):
-                entry = ts.manifest()[name]
-                self.assertTrue(entry.get("not_decoded_yet"))
-                with open(ts.capture_path(name), "rb") as f:
-                    data = f.read()
-                # (presence only: a raw byte search cannot count frames that
-                # HTTP chunks or TCP segments split)
-                for cmd in {fr["command"] for fr in entry["connections"][0]["sent"]}:
-                    self.assertIn(b'"' + cmd.encode() + b"\\n", data)
-                self.assertIn(b"/xhr_send HTTP/1.1", data)
-                kind = b"/xhr_streaming HTTP/1.1" if "streaming" in name else b"/xhr HTTP/1.1"
-                self.assertIn(kind, data)
+                rows = ts.fields(path, ["stomp.command"], "stomp",
+                                 extra=["--disable-protocol", "sockjs"])
+                self.assertEqual(rows, [])
+
+    def test_other_text_plain_bodies_stay_line_based_text(self):
+        """text/plain bodies that are not SockJS still reach Line-based text
+        (the plugin wraps the media type): every text/plain message of the
+        HTTP negative capture."""
+        path = ts.capture_path("neg-http-40080.pcap")
+        plain = ts.fields(path, ["frame.number"], 'http.content_type contains "text/plain"')
+        self.assertEqual(len(plain), 4)
+        text = ts.fields(path, ["frame.number"], "data-text-lines")
+        self.assertLessEqual({r[0][0] for r in plain}, {r[0][0] for r in text})
+        self.assertEqual(ts.fields(path, ["frame.number"], "sockjs"), [])
+
+    def test_json_escapes_on_the_wire(self):
+        """The captures carry SockJS's \\u escapes both ways (HTTP bodies
+        are not masked)."""
+        for name, entry, path in self.entries():
+            with open(path, "rb") as f:
+                data = f.read()
+            self.assertTrue(re.search(rb"\\ud83d\\ude00", data, re.I))
+            self.assertIn(b'["CONNECT\\n', data)
+            self.assertIn(b'a["MESSAGE\\n', data)
 
 
 class NotSockjs(unittest.TestCase):
