@@ -23,6 +23,7 @@
 extern "C" {
 #endif
 #include <epan/conversation.h>
+#include <epan/conversation_filter.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
@@ -98,6 +99,32 @@ inline void register_follow_tcp(void (*reg)(P...), A... a) {
   } else {
     reg(a..., get_tcp_stream_count, nullptr);
   }
+}
+
+// Conversation filters ("Conversation Filter" menu): 4.0's callbacks take
+// the packet only (gboolean / gchar*); newer releases (4.4, 4.6) pass a
+// user_data pointer too (bool / char*) and register_conversation_filter takes
+// it as a last argument. The plugin writes its callbacks one way,
+// bool (*)(packet_info*) and char* (*)(packet_info*), and this adapts them.
+template <auto Fn, class F>  // F = the callback type epan wants
+struct conv_filter_cb;
+template <auto Fn, class R, class... Rest>
+struct conv_filter_cb<Fn, R (*)(packet_info*, Rest...)> {
+  static R call(packet_info* pinfo, Rest...) { return static_cast<R>(Fn(pinfo)); }
+};
+template <class... P, class... A>
+inline void register_conv_filter_with(void (*reg)(P...), A... a) {
+  if constexpr (sizeof...(P) == sizeof...(A)) {
+    reg(a...);
+  } else {
+    reg(a..., nullptr);  // user_data
+  }
+}
+template <bool (*Valid)(packet_info*), char* (*Build)(packet_info*)>
+inline void register_conv_filter(const char* proto_name, const char* display_name) {
+  register_conv_filter_with(register_conversation_filter, proto_name, display_name,
+                            &conv_filter_cb<Valid, is_filter_valid_func>::call,
+                            &conv_filter_cb<Build, build_filter_string_func>::call);
 }
 
 // A string dissector table lookup with data; 4.6 deprecates
