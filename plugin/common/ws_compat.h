@@ -22,7 +22,9 @@
 #if STOMP_WS_VERSION < 404
 extern "C" {
 #endif
+#include <epan/column-info.h>
 #include <epan/conversation.h>
+#include <epan/conversation_filter.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
@@ -104,6 +106,66 @@ inline void register_follow_tcp(void (*reg)(P...), A... a) {
     reg(a...);
   } else {
     reg(a..., get_tcp_stream_count, nullptr);
+  }
+}
+
+// Conversation filters ("Conversation Filter" menu): 4.0's callbacks take
+// the packet only (gboolean / gchar*); newer releases (4.4, 4.6) pass a
+// user_data pointer too (bool / char*) and register_conversation_filter takes
+// it as a last argument. The plugin writes its callbacks one way,
+// bool (*)(packet_info*) and char* (*)(packet_info*), and this adapts them.
+template <auto Fn, class F>  // F = the callback type epan wants
+struct conv_filter_cb;
+template <auto Fn, class R, class... Rest>
+struct conv_filter_cb<Fn, R (*)(packet_info*, Rest...)> {
+  static R call(packet_info* pinfo, Rest...) { return static_cast<R>(Fn(pinfo)); }
+};
+template <class... P, class... A>
+inline void register_conv_filter_with(void (*reg)(P...), A... a) {
+  if constexpr (sizeof...(P) == sizeof...(A)) {
+    reg(a...);
+  } else {
+    reg(a..., nullptr);  // user_data
+  }
+}
+template <bool (*Valid)(packet_info*), char* (*Build)(packet_info*)>
+inline void register_conv_filter(const char* proto_name, const char* display_name) {
+  register_conv_filter_with(register_conversation_filter, proto_name, display_name,
+                            &conv_filter_cb<Valid, is_filter_valid_func>::call,
+                            &conv_filter_cb<Build, build_filter_string_func>::call);
+}
+
+// Newer releases (4.4, 4.6; their col_item_t has an hf_id) also put the
+// columns in the tree as fields (_ws.col.info, ...), and the frame dissector
+// adds them before it calls the postdissectors: Info or Protocol text that a
+// postdissector writes reaches the column but not those fields, which
+// `-T fields -e _ws.col.info` and display filters read. A postdissector that
+// wrote them calls this to bring the fields up to date. 4.0 has no such
+// fields (tshark reads the columns themselves): nothing to do.
+template <class C, class = void>
+struct col_item_has_hf : std::false_type {};
+template <class C>
+struct col_item_has_hf<C, std::void_t<decltype(std::declval<C&>().hf_id)>> : std::true_type {};
+template <class Item = col_item_t, class Field = field_info>  // dependent: 4.0 lacks hf_id
+inline void refresh_column_fields(packet_info* pinfo, proto_tree* tree) {
+  if constexpr (col_item_has_hf<Item>::value) {
+    column_info* cinfo = pinfo->cinfo;
+    if (!cinfo || !tree) return;
+    for (int i = 0; i < cinfo->num_cols; i++) {
+      const Item& c = cinfo->columns[i];
+      if (c.hf_id <= 0 || !c.col_data || (c.col_fmt != COL_INFO && c.col_fmt != COL_PROTOCOL))
+        continue;
+      GPtrArray* found = proto_find_finfo(tree, c.hf_id);
+      if (!found) continue;
+      for (guint k = 0; k < found->len; k++) {
+        Field* fi = static_cast<Field*>(g_ptr_array_index(found, k));
+        if (fi && fi->value) fvalue_set_string(fi->value, c.col_data);
+      }
+      g_ptr_array_free(found, TRUE);
+    }
+  } else {
+    static_cast<void>(pinfo);
+    static_cast<void>(tree);
   }
 }
 

@@ -290,13 +290,16 @@ int dissect_stomp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* dat
 // frame's next byte is a FIN (with or without data: data has already been
 // collected by then). Bytes lost from the capture are not mistaken for one:
 // they leave no segment of their own. Returns at once unless a frame is
-// being collected (or, on later passes, some FIN ended one).
+// being collected (or, on later passes, some FIN ended one). What it writes
+// to the columns is copied to their fields (wsc::refresh_column_fields:
+// newer releases fill those in before postdissectors run).
 int dissect_stomp_at_close(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   if (!stomp_collect_watching(pinfo)) return 0;
   const StompFrameOptions opt = frame_options();
   if (PINFO_FD_VISITED(pinfo)) {
     stomp_collect_closed(tvb, pinfo, tree, &opt);
     stomp_col_flush(pinfo);
+    wsc::refresh_column_fields(pinfo, tree);
     return 0;
   }
   guint32 next_seq = 0;
@@ -309,6 +312,7 @@ int dissect_stomp_at_close(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, 
   if (end != next_seq + 1) return 0;
   stomp_collect_closed(tvb, pinfo, tree, &opt);
   stomp_col_flush(pinfo);
+  wsc::refresh_column_fields(pinfo, tree);
   return 0;
 }
 

@@ -13,10 +13,6 @@
 #include "plugin/common/ws_seq_analysis.h"
 #include "plugin/stomp/stomp_tap.h"
 
-extern "C" {
-#include <epan/conversation_filter.h>
-}
-
 namespace {
 
 int flow_proto = -1;
@@ -71,12 +67,12 @@ tap_packet_status flow_packet(void* ptr, packet_info* pinfo, epan_dissect_t*, co
 }
 #endif
 
-gboolean connection_valid(packet_info* pinfo) {
+bool connection_valid(packet_info* pinfo) {
   guint32 stream = 0;
   return proto_is_frame_protocol(pinfo->layers, "stomp") && tcp_stream_of(pinfo, &stream);
 }
 
-gchar* connection_filter(packet_info* pinfo) {
+char* connection_filter(packet_info* pinfo) {
   guint32 stream = 0;
   if (!connection_valid(pinfo) || !tcp_stream_of(pinfo, &stream)) return NULL;
   return g_strdup_printf("tcp.stream eq %u", stream);
@@ -88,11 +84,11 @@ const char* destination_of(packet_info* pinfo) {
       p_get_proto_data(wmem_file_scope(), pinfo, flow_proto, kKeyDestination));
 }
 
-gboolean destination_valid(packet_info* pinfo) {
+bool destination_valid(packet_info* pinfo) {
   return proto_is_frame_protocol(pinfo->layers, "stomp") && destination_of(pinfo) != nullptr;
 }
 
-gchar* destination_filter(packet_info* pinfo) {
+char* destination_filter(packet_info* pinfo) {
   const char* d = destination_valid(pinfo) ? destination_of(pinfo) : nullptr;
   if (!d) return NULL;
   // no epan call below: the std::string cannot be skipped by a longjmp
@@ -108,9 +104,8 @@ void stomp_flow_register(int proto_stomp) {
   register_seq_analysis("stomp", "STOMP Flows", proto_stomp, "stomp", TL_REQUIRES_NOTHING,
                         flow_packet);
 #endif
-  register_conversation_filter("stomp", "STOMP connection", connection_valid, connection_filter);
-  register_conversation_filter("stomp", "STOMP destination", destination_valid,
-                               destination_filter);
+  wsc::register_conv_filter<connection_valid, connection_filter>("stomp", "STOMP connection");
+  wsc::register_conv_filter<destination_valid, destination_filter>("stomp", "STOMP destination");
 }
 
 void stomp_flow_note_destination(packet_info* pinfo, const char* destination) {

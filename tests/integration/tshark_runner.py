@@ -84,6 +84,16 @@ def run(args, capture=None, check=True, timeout=600, env_extra=None):
     return out, err, p.returncode
 
 
+def truth(value):
+    """A boolean field's value as tshark -T fields/json prints it: 1/0 in
+    4.0, True/False in 4.4 (and 4.6)."""
+    if value in ("1", "True"):
+        return True
+    if value in ("0", "False"):
+        return False
+    raise ValueError(f"not a boolean field value: {value!r}")
+
+
 def capture_options(capture):
     """tshark options a capture needs: its TLS key log, if it has one."""
     keys = os.path.splitext(capture)[0] + ".keys"
