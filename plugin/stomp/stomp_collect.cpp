@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "plugin/common/glue_time.h"
 #include "plugin/stomp/stomp_fields.h"
@@ -43,6 +45,7 @@ struct Collecting {
   std::string bytes;         // the item so far
   stomp::ScanResume resume;  // where its scan stopped
   Collection* collection = nullptr;
+  uint64_t sender = 0;       // stomp_sender_id of its packets
 };
 
 enum Role : guint8 {
@@ -89,11 +92,17 @@ enum : guint32 { kKeyContinue = 20, kKeyStart = 21, kKeyClosed = 22 };
 
 std::unordered_map<uint64_t, Collecting>* g_collecting = nullptr;
 guint g_active = 0;         // first pass: senders with an item being collected
+// ... and their stomp_sender_id()s (one entry per active item): a packet from
+// any other sender has nothing pending, found without its conversation
+// (the FIN watch asks this of every packet)
+std::vector<uint64_t>* g_active_senders = nullptr;
 bool g_any_closed = false;  // some packet closed a side inside an item
 
 void init(void) {
   delete g_collecting;
   g_collecting = new std::unordered_map<uint64_t, Collecting>();
+  delete g_active_senders;
+  g_active_senders = new std::vector<uint64_t>();
   g_active = 0;
   g_any_closed = false;
 }
@@ -101,6 +110,8 @@ void init(void) {
 void cleanup(void) {
   delete g_collecting;
   g_collecting = nullptr;
+  delete g_active_senders;
+  g_active_senders = nullptr;
   g_active = 0;
   g_any_closed = false;
 }
@@ -113,6 +124,10 @@ void finish(Collecting& c) {
   if (c.bytes.capacity() > 64 * 1024) std::string().swap(c.bytes);
   c.bytes.clear();
   if (c.active && g_active) g_active--;
+  if (c.active && g_active_senders) {
+    auto it = std::find(g_active_senders->begin(), g_active_senders->end(), c.sender);
+    if (it != g_active_senders->end()) g_active_senders->erase(it);
+  }
   c.active = false;
   c.next_seq = 0;
   c.resume = stomp::ScanResume();
@@ -316,7 +331,11 @@ bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
   Collecting& c = (*g_collecting)[sender_key(pinfo)];
   Collection* col = wmem_new0(wmem_file_scope(), Collection);
   col->start_num = pinfo->num;
-  if (!c.active) g_active++;
+  if (!c.active) {
+    g_active++;
+    c.sender = stomp_sender_id(pinfo);
+    if (g_active_senders) g_active_senders->push_back(c.sender);
+  }
   c.active = true;
   c.next_seq = tcp->nxtseq;  // the bytes we were handed end with this segment
   c.bytes.assign(reinterpret_cast<const char*>(buf), len);
@@ -471,6 +490,9 @@ bool stomp_collect_watching(packet_info* pinfo) {
 
 bool stomp_collect_pending(packet_info* pinfo, guint32* next_seq) {
   if (PINFO_FD_VISITED(pinfo) || !g_collecting || !g_active) return false;
+  if (g_active_senders && std::find(g_active_senders->begin(), g_active_senders->end(),
+                                    stomp_sender_id(pinfo)) == g_active_senders->end())
+    return false;
   auto it = g_collecting->find(sender_key(pinfo));
   if (it == g_collecting->end() || !it->second.active) return false;
   *next_seq = it->second.next_seq;
