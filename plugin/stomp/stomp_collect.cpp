@@ -69,11 +69,14 @@ struct PacketRole {
   guint32 skip;          // kEnd: retransmitted bytes at the start of the packet
   guint64 so_far;        // kStart/kMiddle: bytes collected so far
   // kEnd: the items that completed here, from a buffer holding the bytes of
-  // earlier packets [0, prev_len) and then this packet's from `skip`; only
-  // the bytes the items cover are kept (len), not the rest of the segment.
+  // earlier packets [0, prev_len) and then this packet's from `skip`; they
+  // cover len bytes. Only what this packet does not hold is kept: bytes
+  // [0, kept), kept = min(len, prev_len); the rest is this packet's own,
+  // read again from its tvb whenever the items are shown.
   const guint8* bytes;
   guint32 prev_len;
   guint32 len;
+  guint32 kept;
   const CollectedItem* items;
   guint32 item_count;
   Collection* collection;
@@ -252,7 +255,15 @@ void show_item(tvbuff_t* ct, packet_info* pinfo, proto_tree* tree, const guint8*
 void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const PacketRole* r,
                     const StompFrameOptions* opt) {
   if (r->item_count == 0) return;
-  tvbuff_t* ct = tvb_new_child_real_data(tvb, r->bytes, r->len, static_cast<gint>(r->len));
+  // the kept bytes of earlier packets, then this packet's share (packet pool)
+  const guint8* bytes = r->bytes;
+  if (r->kept < r->len) {
+    guint8* b = static_cast<guint8*>(wmem_alloc(wsc::packet_pool(pinfo), r->len));
+    if (r->kept) std::memcpy(b, r->bytes, r->kept);
+    tvb_memcpy(tvb, b + r->kept, static_cast<gint>(r->skip), r->len - r->kept);
+    bytes = b;
+  }
+  tvbuff_t* ct = tvb_new_child_real_data(tvb, bytes, r->len, static_cast<gint>(r->len));
   add_new_data_source(pinfo, ct, "Reassembled STOMP");
   if (tree) {
     proto_item* ti = proto_tree_add_uint_format_value(
@@ -268,11 +279,11 @@ void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const P
       it = r->items[i];
     } else {
       // scan_collected checked that this gives what the first pass found
-      it.scan = stomp::scan(r->bytes + pos, r->len - pos, false, limits);
+      it.scan = stomp::scan(bytes + pos, r->len - pos, false, limits);
       it.offset = pos;
       if (it.scan.length == 0 || it.scan.status == stomp::ScanStatus::kNeedMore) return;
     }
-    show_item(ct, pinfo, tree, r->bytes, it, opt);
+    show_item(ct, pinfo, tree, bytes, it, opt);
     pos = it.offset + it.scan.length;
   }
 }
@@ -463,7 +474,9 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   r->items = items;
   r->item_count = count;
   r->len = static_cast<guint32>(used);
-  r->bytes = static_cast<const guint8*>(wmem_memdup(wmem_file_scope(), work, used));
+  r->kept = static_cast<guint32>(used < prev_len ? used : prev_len);
+  r->bytes = r->kept ? static_cast<const guint8*>(wmem_memdup(wmem_file_scope(), work, r->kept))
+                     : nullptr;
   c.collection->end_num = pinfo->num;
   if (incomplete) {
     // (rare) a rescan ended the earlier item sooner: the rest of the buffer
