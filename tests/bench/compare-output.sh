@@ -8,6 +8,7 @@
 # personal plugins for root).  Exit status 1 if any output differs.
 #
 #   tests/bench/compare-output.sh OLD.so NEW.so [capture...]
+#   MODES="plain V pdml2" tests/bench/compare-output.sh ...   (a subset)
 set -uo pipefail
 
 [ $# -ge 2 ] || { echo "usage: $0 OLD.so NEW.so [capture...]" >&2; exit 2; }
@@ -43,7 +44,7 @@ for c in "${CAPS[@]}"; do
   opts=()
   k="${c%.pcap}.keys"
   if [ -f "$k" ]; then cp "$k" "$WORK/caps/$b.keys"; chmod 644 "$WORK/caps/$b.keys"; opts=(-o "tls.keylog_file:$WORK/caps/$b.keys"); fi
-  for mode in plain plain2 V V2 pdml2; do
+  for mode in ${MODES:-plain plain2 V V2 pdml2}; do
     case $mode in
       plain) a=() ;; plain2) a=(-2) ;; V) a=(-V) ;; V2) a=(-2 -V) ;; pdml2) a=(-2 -T pdml) ;;
     esac
