@@ -17,6 +17,46 @@ const HeaderView* first_header(const HeaderView* h, size_t n, std::string_view n
   return nullptr;
 }
 
+void ObservedFrame::index_known() const {
+  for (auto& k : known_) k = nullptr;
+  auto note = [this](Known k, const HeaderView* h) {
+    const HeaderView*& slot = known_[static_cast<size_t>(k)];
+    if (!slot) slot = h;
+  };
+  for (size_t i = 0; i < header_count; i++) {
+    const HeaderView* h = &headers[i];
+    const std::string_view n = h->name;
+    switch (n.size()) {
+      case 2:
+        if (n == "id") note(Known::kId, h);
+        break;
+      case 3:
+        if (n == "ack") note(Known::kAck, h);
+        break;
+      case 7:
+        if (n == "receipt") note(Known::kReceipt, h);
+        break;
+      case 8:
+        if (n == "reply-to") note(Known::kReplyTo, h);
+        break;
+      case 10:
+        if (n == "receipt-id") note(Known::kReceiptId, h);
+        else if (n == "message-id") note(Known::kMessageId, h);
+        break;
+      case 11:
+        if (n == "destination") note(Known::kDestination, h);
+        else if (n == "transaction") note(Known::kTransaction, h);
+        else if (n == "redelivered") note(Known::kRedelivered, h);
+        break;
+      case 12:
+        if (n == "subscription") note(Known::kSubscription, h);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
 bool parse_heart_beat(std::string_view v, uint32_t* x, uint32_t* y) {
   size_t comma = v.find(',');
   if (comma == std::string_view::npos) return false;
@@ -136,8 +176,7 @@ void Tracker::activity(uint64_t conn, uint64_t sender, double time) {
   if (time > s.last_activity) s.last_activity = time;
 }
 
-void Tracker::take_silence(Connection& c, uint64_t sender, FrameNotes& n) {
-  Side& s = c.sides[sender];
+void Tracker::take_silence(Connection& c, uint64_t sender, Side& s, FrameNotes& n) {
   n.silence = static_cast<float>(s.pending_silence);
   s.pending_silence = 0;
   if (c.client_known && c.server_known) {
@@ -185,14 +224,16 @@ void Tracker::negotiate(Connection& c, const ObservedFrame& f, FrameNotes& n) {
 }
 
 const FrameNotes* Tracker::observe(const ObservedFrame& f) {
+  f.index_known();
   Connection& c = conns_[f.conn];
-  c.sides[f.sender].in_junk = false;
+  Side& side = c.sides[f.sender];
+  side.in_junk = false;
   FrameNotes n;
   n.command = f.command;
   n.time = f.time;
   n.sent_under = c.version;
   orient(c, f, n);
-  take_silence(c, f.sender, n);
+  take_silence(c, f.sender, side, n);
   negotiate(c, f, n);
   n.version = c.version;
 
@@ -240,8 +281,9 @@ const FrameNotes* Tracker::observe_heartbeat(uint64_t conn, uint64_t sender, Fra
     n.set(FrameNotes::kDirectionKnown);
     n.set(FrameNotes::kFromClient, c.client_known ? sender == c.client : sender != c.server);
   }
-  take_silence(c, sender, n);
-  c.sides[sender].in_junk = false;
+  Side& side = c.sides[sender];
+  take_silence(c, sender, side, n);
+  side.in_junk = false;
   FrameNotes* stored = store(ref, n);
   if (keep_notes_) mark_last(c, stored);
   return stored;

@@ -64,6 +64,13 @@ struct HeaderView {
   std::string_view value;  // decoded
 };
 
+// Headers the Tracker looks up on nearly every frame: found for each frame
+// in one walk over its headers (first occurrence of each name).
+enum class Known : uint8_t {
+  kReceipt, kReceiptId, kTransaction, kDestination, kSubscription, kAck, kId, kMessageId,
+  kRedelivered, kReplyTo, kCount
+};
+
 struct ObservedFrame {
   uint64_t conn = 0;    // one id per connection (TCP conversation)
   uint64_t sender = 0;  // which endpoint sent it (any stable id)
@@ -74,6 +81,14 @@ struct ObservedFrame {
   size_t header_count = 0;
   uint64_t body_hash = 0;  // body_digest() of the body
   uint64_t body_len = 0;
+
+  // The Known headers (nullptr when absent); valid after index_known(),
+  // which Tracker::observe() calls on every frame it is given.
+  const HeaderView* known(Known k) const { return known_[static_cast<size_t>(k)]; }
+  void index_known() const;
+
+ private:
+  mutable const HeaderView* known_[static_cast<size_t>(Known::kCount)] = {};
 };
 
 // A SUBSCRIBE, as later frames refer to it.
@@ -318,7 +333,8 @@ class Tracker {
 
   FrameNotes* store(FrameRef ref, const FrameNotes& n);
   void orient(Connection& c, const ObservedFrame& f, FrameNotes& n);
-  void take_silence(Connection& c, uint64_t sender, FrameNotes& n);
+  // (s: c.sides[sender], looked up once by the caller)
+  void take_silence(Connection& c, uint64_t sender, Side& s, FrameNotes& n);
   void negotiate(Connection& c, const ObservedFrame& f, FrameNotes& n);
   void link_response(Connection& c, const ObservedFrame& f, FrameNotes* n);
   void track_subscription(Connection& c, const ObservedFrame& f, FrameNotes* n);
@@ -344,6 +360,7 @@ class Tracker {
   double last_time_ = 0;
   bool keep_notes_ = true;
   FrameNotes scratch_;  // what observe() returns when notes are not kept
+  std::string key_scratch_;  // lookup keys are built here (keeps its storage)
 };
 
 // First value of header `name` (STOMP 1.1+: the first occurrence wins).

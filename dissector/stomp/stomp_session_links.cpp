@@ -27,21 +27,44 @@ void link(FrameNotes* request, FrameNotes* response) {
   response->response_link = {request->self, dt};
 }
 
-// The key an ACK/NACK uses to name a MESSAGE, by version: 1.2 the MESSAGE's
-// ack header (= ACK id), 1.1 message-id + subscription, 1.0 message-id.
-std::string ack_key_for_message(const ObservedFrame& f, Version v) {
-  // (unknown version, a capture that began mid-session: the headers decide)
-  if ((v == Version::k12 || v == Version::kUnknown) && has(f, "ack"))
-    return "a:" + value_of(f, "ack");
-  if (v == Version::k11) return "m:" + value_of(f, "message-id") + '\0' + value_of(f, "subscription");
-  return "m:" + value_of(f, "message-id");
+// Sets *out to prefix + the value of header `name` ("" when absent).
+void key_of(const ObservedFrame& f, const char* prefix, Known name, std::string* out) {
+  out->assign(prefix);
+  if (const HeaderView* h = f.known(name))
+    out->append(h->value.data(), h->value.size());
 }
 
-std::string ack_key_for_ack(const ObservedFrame& f, Version v) {
-  if (v == Version::k12 || (v == Version::kUnknown && has(f, "id") && !has(f, "message-id")))
-    return "a:" + value_of(f, "id");
-  if (v == Version::k11) return "m:" + value_of(f, "message-id") + '\0' + value_of(f, "subscription");
-  return "m:" + value_of(f, "message-id");
+// "m:" + message-id, and for 1.1 NUL + subscription.
+void message_id_key(const ObservedFrame& f, Version v, std::string* out) {
+  key_of(f, "m:", Known::kMessageId, out);
+  if (v != Version::k11) return;
+  out->push_back('\0');
+  if (const HeaderView* h = f.known(Known::kSubscription))
+    out->append(h->value.data(), h->value.size());
+}
+
+// The key an ACK/NACK uses to name a MESSAGE, by version: 1.2 the MESSAGE's
+// ack header (= ACK id), 1.1 message-id + subscription, 1.0 message-id.
+// Built into *out, which the Tracker reuses (no allocation per frame).
+void ack_key_for_message(const ObservedFrame& f, Version v, std::string* out) {
+  // (unknown version, a capture that began mid-session: the headers decide)
+  if (v == Version::k12 || v == Version::kUnknown) {
+    if (const HeaderView* h = f.known(Known::kAck)) {
+      out->assign("a:");
+      out->append(h->value.data(), h->value.size());
+      return;
+    }
+  }
+  message_id_key(f, v, out);
+}
+
+void ack_key_for_ack(const ObservedFrame& f, Version v, std::string* out) {
+  if (v == Version::k12 ||
+      (v == Version::kUnknown && f.known(Known::kId) && !f.known(Known::kMessageId))) {
+    key_of(f, "a:", Known::kId, out);
+    return;
+  }
+  message_id_key(f, v, out);
 }
 
 }  // namespace
@@ -55,7 +78,7 @@ void Tracker::misuse(const Connection& c, FrameNotes* n) {
 void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   // Any client frame may ask for a receipt.
   if (is_client_command(f.command)) {
-    const HeaderView* r = first_header(f.headers, f.header_count, "receipt");
+    const HeaderView* r = f.known(Known::kReceipt);
     if (r) {
       Connection::PendingReceipt& p = c.receipts[std::string(r->value)];
       if (!p.first)
@@ -66,7 +89,7 @@ void Tracker::link_response(Connection& c, const ObservedFrame& f, FrameNotes* n
     }
   }
   if (f.command == Command::kReceipt || f.command == Command::kError) {
-    const HeaderView* rid = first_header(f.headers, f.header_count, "receipt-id");
+    const HeaderView* rid = f.known(Known::kReceiptId);
     if (rid) {
       auto it = c.receipts.find(std::string(rid->value));
       if (it != c.receipts.end()) {
@@ -131,7 +154,7 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       // 1.1/1.2 name the subscription; 1.0 brokers may not, then the
       // destination identifies it.
       Subscription* s = nullptr;
-      if (const HeaderView* h = first_header(f.headers, f.header_count, "subscription")) {
+      if (const HeaderView* h = f.known(Known::kSubscription)) {
         if (c.last_sub && h->value == c.last_sub_id) {
           s = c.last_sub;
         } else {
@@ -155,8 +178,9 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
     }
     case Command::kAck:
     case Command::kNack: {
-      if (!has(f, "subscription")) return;  // 1.2 ACKs name the message only
-      auto it = c.subs.find(value_of(f, "subscription"));
+      const HeaderView* h = f.known(Known::kSubscription);
+      if (!h) return;  // 1.2 ACKs name the message only
+      auto it = c.subs.find(std::string(h->value));
       if (it != c.subs.end()) n->subscription = it->second;
       return;
     }
@@ -168,14 +192,15 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
 void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   if (f.command == Command::kMessage) {
     if (!n->needs_ack()) return;
-    std::string key = ack_key_for_message(f, n->sent_under);
+    ack_key_for_message(f, n->sent_under, &key_scratch_);
     if (n->subscription && n->subscription->ack_mode == "client")
-      c.client_pending[n->subscription].push_back({n, key});
-    c.pending_acks[std::move(key)] = n;
+      c.client_pending[n->subscription].push_back({n, key_scratch_});
+    c.pending_acks[key_scratch_] = n;
     return;
   }
   if (f.command != Command::kAck && f.command != Command::kNack) return;
-  auto it = c.pending_acks.find(ack_key_for_ack(f, n->sent_under));
+  ack_key_for_ack(f, n->sent_under, &key_scratch_);
+  auto it = c.pending_acks.find(key_scratch_);
   if (it == c.pending_acks.end()) {
     // unknown, already acknowledged, or of an auto-ack subscription
     misuse(c, n);
@@ -218,7 +243,7 @@ void Tracker::link_ack(Connection& c, const ObservedFrame& f, FrameNotes* n) {
 void Tracker::track_transaction(Connection& c, const ObservedFrame& f, FrameNotes* n) {
   const bool bounds = f.command == Command::kBegin || f.command == Command::kCommit ||
                       f.command == Command::kAbort;
-  const HeaderView* tx = first_header(f.headers, f.header_count, "transaction");
+  const HeaderView* tx = f.known(Known::kTransaction);
   if (!tx) {
     // BEGIN/COMMIT/ABORT must name a transaction
     if (bounds) misuse(c, n);

@@ -9,15 +9,30 @@ namespace stomp {
 namespace {
 
 // Headers the broker sets, rewrites or drops: not part of the comparison.
-bool broker_header(std::string_view n) {
-  static const char* const kNames[] = {
-      "destination", "receipt", "transaction", "content-length", "content-type", "reply-to",
-      "timestamp", "expires", "priority", "persistent", "expiration", "message-id",
-      "subscription", "ack", "redelivered"};
-  for (const char* k : kNames)
-    if (n == k) return true;
-  return false;
+// Which broker header a name is (kApp: none of them). Looked at for every
+// header of every SEND and MESSAGE: by length first.
+enum class BrokerHeader : uint8_t { kApp, kDestination, kReplyTo, kTransaction, kOther };
+BrokerHeader broker_header_kind(std::string_view n) {
+  using B = BrokerHeader;
+  switch (n.size()) {
+    case 3: return n == "ack" ? B::kOther : B::kApp;
+    case 7: return n == "receipt" || n == "expires" ? B::kOther : B::kApp;
+    case 8:
+      if (n == "reply-to") return B::kReplyTo;
+      return n == "priority" ? B::kOther : B::kApp;
+    case 9: return n == "timestamp" ? B::kOther : B::kApp;
+    case 10:
+      return n == "message-id" || n == "persistent" || n == "expiration" ? B::kOther : B::kApp;
+    case 11:
+      if (n == "destination") return B::kDestination;
+      if (n == "transaction") return B::kTransaction;
+      return n == "redelivered" ? B::kOther : B::kApp;
+    case 12: return n == "content-type" || n == "subscription" ? B::kOther : B::kApp;
+    case 14: return n == "content-length" ? B::kOther : B::kApp;
+    default: return B::kApp;
+  }
 }
+bool broker_header(std::string_view n) { return broker_header_kind(n) != BrokerHeader::kApp; }
 
 // Bounds on the work per MESSAGE (captures where many identical SENDs are
 // never delivered, or come from many producers): SENDs examined per lane
@@ -104,28 +119,52 @@ std::string held_key(uint64_t conn, std::string_view tx) {
 }  // namespace
 
 void TransitMatcher::on_send(FrameNotes* send, const ObservedFrame& f) {
-  const HeaderView* d = first_header(f.headers, f.header_count, "destination");
-  if (!d) return;
-  const uint32_t producer =
-      producers_.emplace(f.conn, static_cast<uint32_t>(producers_.size())).first->second;
-  Sent s{send, f.time, static_cast<uint32_t>(app_.size()), 0, false, false, kNone, producer};
-  for (size_t i = 0; i < f.header_count && s.app_count < UINT16_MAX; i++) {
+  // One walk over the headers: the broker headers wanted here (first
+  // occurrence of each) and the application headers as digests.
+  const HeaderView* d = nullptr;
+  const HeaderView* reply_to = nullptr;
+  const HeaderView* tx = nullptr;
+  const uint32_t app_first = static_cast<uint32_t>(app_.size());
+  uint16_t app_count = 0;
+  for (size_t i = 0; i < f.header_count; i++) {
     const HeaderView& h = f.headers[i];
-    if (broker_header(h.name)) continue;
+    switch (broker_header_kind(h.name)) {
+      case BrokerHeader::kDestination:
+        if (!d) d = &h;
+        continue;
+      case BrokerHeader::kReplyTo:
+        if (!reply_to) reply_to = &h;
+        continue;
+      case BrokerHeader::kTransaction:
+        if (!tx) tx = &h;
+        continue;
+      case BrokerHeader::kOther:
+        continue;
+      case BrokerHeader::kApp:
+        break;
+    }
+    if (app_count == UINT16_MAX) continue;
     const uint64_t name = digest(h.name);
     bool seen = false;  // first occurrence wins
-    for (uint32_t k = 0; k < s.app_count; k++) seen = seen || app_[s.app_first + k].name == name;
+    for (uint32_t k = 0; k < app_count; k++) seen = seen || app_[app_first + k].name == name;
     if (seen) continue;
     app_.push_back({name, digest(h.value)});
-    s.app_count++;
+    app_count++;
   }
+  if (!d) {
+    app_.resize(app_first);  // not a candidate: keep nothing
+    return;
+  }
+  auto p = producers_.find(f.conn);
+  if (p == producers_.end())
+    p = producers_.emplace(f.conn, static_cast<uint32_t>(producers_.size())).first;
+  const uint32_t producer = p->second;
+  Sent s{send, f.time, app_first, app_count, false, false, kNone, producer};
   const Key key{destination_id(f.conn, d->value, true), f.body_hash, f.body_len};
   const uint32_t index = static_cast<uint32_t>(sent_.size());
   sent_.push_back(s);
-  const HeaderView* reply_to = first_header(f.headers, f.header_count, "reply-to");
   if (reply_to && temporary(reply_to->value)) temp_reply_to_[index] = scoped(f.conn, reply_to->value);
   if (send->receipt_requested()) awaiting_receipt_[send] = index;
-  const HeaderView* tx = first_header(f.headers, f.header_count, "transaction");
   if (tx) {
     held_[held_key(f.conn, tx->value)].push_back({index, key});
     return;
@@ -161,11 +200,9 @@ void TransitMatcher::answered(const FrameNotes* send, bool refused) {
 
 void TransitMatcher::enqueue(const Key& key, uint32_t index) {
   const uint32_t producer = sent_[index].producer;
-  auto q = queues_.find(key);
-  if (q == queues_.end()) {
-    queues_.emplace(key, Queue{Lane{producer, index, index}, nullptr});
-    return;
-  }
+  // one hash lookup whether the key is new (nearly always) or not
+  auto [q, inserted] = queues_.try_emplace(key, Queue{Lane{producer, index, index}, nullptr});
+  if (inserted) return;
   Queue& queue = q->second;
   const size_t n = queue.lanes();
   size_t l = 0;
@@ -244,7 +281,7 @@ uint32_t TransitMatcher::take_fan_out(const Queue& q, Cursor& c, double t, const
 void TransitMatcher::learn_reply_to(uint32_t send, const ObservedFrame& msg) {
   auto it = temp_reply_to_.find(send);
   if (it == temp_reply_to_.end()) return;
-  const HeaderView* r = first_header(msg.headers, msg.header_count, "reply-to");
+  const HeaderView* r = msg.known(Known::kReplyTo);
   if (r && starts_with(r->value, "/remote-temp-")) {
     remote_temp_[std::string(r->value)] = std::move(it->second);
     temp_reply_to_.erase(it);
@@ -252,11 +289,11 @@ void TransitMatcher::learn_reply_to(uint32_t send, const ObservedFrame& msg) {
 }
 
 void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker* tracker) {
-  const HeaderView* d = first_header(f.headers, f.header_count, "destination");
+  const HeaderView* d = f.known(Known::kDestination);
   if (!d) return;
   // A redelivery carries a body we already linked once; don't consume a
   // newer SEND for it.
-  const HeaderView* rd = first_header(f.headers, f.header_count, "redelivered");
+  const HeaderView* rd = f.known(Known::kRedelivered);
   if (rd && rd->value == "true") return;
   bool queue = false;
   const uint32_t dest_id = destination_id(f.conn, d->value, false, &queue);
@@ -266,19 +303,35 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker
   if (qi == queues_.end()) return;
   Queue& q = qi->second;
 
-  // The MESSAGE's headers (first occurrence of each name) as digests.
-  std::vector<HeaderDigest> have;
-  have.reserve(f.header_count);
+  // The MESSAGE's headers (first occurrence of each name) as digests. Only
+  // names a SEND's application headers can have: broker headers never are
+  // one (on_send leaves them out), so they are not digested. On the stack
+  // for ordinary frames.
+  constexpr size_t kLocal = 16;
+  HeaderDigest local[kLocal];
+  std::vector<HeaderDigest> spill;
+  HeaderDigest* have = local;
+  size_t have_count = 0;
   for (size_t i = 0; i < f.header_count; i++) {
+    if (broker_header(f.headers[i].name)) continue;
     const uint64_t name = digest(f.headers[i].name);
     bool seen = false;
-    for (const HeaderDigest& h : have) seen = seen || h.name == name;
-    if (!seen) have.push_back({name, digest(f.headers[i].value)});
+    for (size_t k = 0; k < have_count; k++) seen = seen || have[k].name == name;
+    if (seen) continue;
+    const HeaderDigest d{name, digest(f.headers[i].value)};
+    if (have == local && have_count < kLocal) {
+      local[have_count++] = d;
+      continue;
+    }
+    if (have == local) spill.assign(local, local + kLocal);
+    spill.push_back(d);
+    have = spill.data();
+    have_count++;
   }
   auto carried = [&](const Sent& s) {
     for (uint32_t k = 0; k < s.app_count; k++) {
       bool found = false;
-      for (const HeaderDigest& h : have) found = found || h == app_[s.app_first + k];
+      for (size_t j = 0; j < have_count; j++) found = found || have[j] == app_[s.app_first + k];
       if (!found) return false;
     }
     return true;
@@ -300,7 +353,7 @@ void TransitMatcher::on_message(FrameNotes* msg, const ObservedFrame& f, Tracker
       if (drained) queues_.erase(qi);
     }
   } else {
-    const HeaderView* sub = first_header(f.headers, f.header_count, "subscription");
+    const HeaderView* sub = f.known(Known::kSubscription);
     const CursorKey ck{key, f.conn, sub ? digest(sub->value) : 0};
     i = take_fan_out(q, cursors_[ck], f.time, carried);
   }

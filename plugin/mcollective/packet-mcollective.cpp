@@ -53,7 +53,18 @@ bool pref_changed(const char* pref, const char* loaded) {
 
 // When no server public key file is named, <ssl folder>/server-public.pem
 // (plugin.ssl_server_public's usual name) is used if it is there.
+// A producer or consumer names one destination frame after frame: the last
+// answer is kept (forgotten when preferences change).
+struct DestinationMemo {
+  bool valid = false;
+  bool ours = false;
+  size_t len = 0;
+  char dest[128];
+};
+DestinationMemo destination_memo;
+
 void mcollective_prefs_apply(void) {
+  destination_memo.valid = false;  // the collectives may have changed
   if (key_ring && !pref_changed(pref_ssl_key_dir, loaded_ssl_dir) &&
       !pref_changed(pref_ssl_server_public, loaded_server_public) &&
       !pref_changed(pref_aes_key_dir, loaded_aes_dir))
@@ -98,8 +109,24 @@ core::Arena* packet_arena(packet_info* pinfo) {
 // (rabbitmq), and the rabbitmq connector's fixed reply names
 // /temp-queue/mcollective_reply_<agent>, /exchange/mcollective_reply/...
 // RabbitMQ's /reply-queue/ is anyone's: those bodies go through the heuristic.
+bool mcollective_destination_uncached(const char* dest);
+
 bool mcollective_destination(const char* dest) {
   if (!dest) return false;
+  DestinationMemo& m = destination_memo;
+  const size_t len = std::strlen(dest);
+  if (m.valid && m.len == len && std::memcmp(m.dest, dest, len) == 0) return m.ours;
+  const bool ours = mcollective_destination_uncached(dest);
+  if (len < sizeof m.dest) {
+    std::memcpy(m.dest, dest, len);
+    m.len = len;
+    m.ours = ours;
+    m.valid = true;
+  }
+  return ours;
+}
+
+bool mcollective_destination_uncached(const char* dest) {
   // Called for every SEND and MESSAGE: find the destination's kind from its
   // first bytes once, and give up early on the many that can't be ours.
   const std::string_view d(dest);

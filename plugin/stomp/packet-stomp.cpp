@@ -60,6 +60,9 @@ StompFrameOptions frame_options(void) {
   o.body_heuristics = stomp_body_heuristics;
   o.data_handle = NULL;
   o.session.heartbeat_tolerance_pct = pref_heartbeat_tolerance_pct;
+  o.have_ids = false;
+  o.conn = o.sender = 0;
+  o.packet = nullptr;
   return o;
 }
 
@@ -192,11 +195,16 @@ int dissect_stomp_items(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, voi
   // A snaplen-cut packet can't be reassembled: parse what is there.
   const bool short_capture = avail < tvb_reported_length(tvb);
   const bool can_desegment = pinfo->can_desegment && pref_desegment && !short_capture;
-  const StompFrameOptions opt = frame_options();
   static const stomp::ScanLimits limits;
   stomp::Tracker& tracker = stomp_tracker();
   const uint64_t conn = stomp_connection_id(pinfo);
   const uint64_t sender = stomp_sender_id(pinfo);
+  StompFrameOptions options = frame_options();
+  options.have_ids = true;
+  options.conn = conn;
+  options.sender = sender;
+  options.packet = stomp_packet_state(pinfo);
+  const StompFrameOptions& opt = options;
   const bool visited = PINFO_FD_VISITED(pinfo);
   tracker.keep_notes(pref_track_sessions);
   // Any bytes count as a sign of life for heart-beat checks.
@@ -295,8 +303,8 @@ int dissect_stomp(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void* dat
 // newer releases fill those in before postdissectors run).
 int dissect_stomp_at_close(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   if (!stomp_collect_watching(pinfo)) return 0;
-  const StompFrameOptions opt = frame_options();
   if (PINFO_FD_VISITED(pinfo)) {
+    const StompFrameOptions opt = frame_options();
     stomp_collect_closed(tvb, pinfo, tree, &opt);
     stomp_col_flush(pinfo);
     wsc::refresh_column_fields(pinfo, tree);
@@ -304,6 +312,7 @@ int dissect_stomp_at_close(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, 
   }
   guint32 next_seq = 0;
   if (pinfo->ptype != PT_TCP || !stomp_collect_pending(pinfo, &next_seq)) return 0;
+  const StompFrameOptions opt = frame_options();
   conversation_t* conv = find_conversation_pinfo(pinfo, 0);
   guint32 end = 0, base_seq = 0;
   if (!conv || !wsc::tcp_segment_end(conv, pinfo, &end, &base_seq)) return 0;

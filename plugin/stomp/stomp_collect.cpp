@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "plugin/common/glue_time.h"
 #include "plugin/stomp/stomp_fields.h"
@@ -43,6 +45,7 @@ struct Collecting {
   std::string bytes;         // the item so far
   stomp::ScanResume resume;  // where its scan stopped
   Collection* collection = nullptr;
+  uint64_t sender = 0;       // stomp_sender_id of its packets
 };
 
 enum Role : guint8 {
@@ -66,11 +69,14 @@ struct PacketRole {
   guint32 skip;          // kEnd: retransmitted bytes at the start of the packet
   guint64 so_far;        // kStart/kMiddle: bytes collected so far
   // kEnd: the items that completed here, from a buffer holding the bytes of
-  // earlier packets [0, prev_len) and then this packet's from `skip`; only
-  // the bytes the items cover are kept (len), not the rest of the segment.
+  // earlier packets [0, prev_len) and then this packet's from `skip`; they
+  // cover len bytes. Only what this packet does not hold is kept: bytes
+  // [0, kept), kept = min(len, prev_len); the rest is this packet's own,
+  // read again from its tvb whenever the items are shown.
   const guint8* bytes;
   guint32 prev_len;
   guint32 len;
+  guint32 kept;
   const CollectedItem* items;
   guint32 item_count;
   Collection* collection;
@@ -89,11 +95,17 @@ enum : guint32 { kKeyContinue = 20, kKeyStart = 21, kKeyClosed = 22 };
 
 std::unordered_map<uint64_t, Collecting>* g_collecting = nullptr;
 guint g_active = 0;         // first pass: senders with an item being collected
+// ... and their stomp_sender_id()s (one entry per active item): a packet from
+// any other sender has nothing pending, found without its conversation
+// (the FIN watch asks this of every packet)
+std::vector<uint64_t>* g_active_senders = nullptr;
 bool g_any_closed = false;  // some packet closed a side inside an item
 
 void init(void) {
   delete g_collecting;
   g_collecting = new std::unordered_map<uint64_t, Collecting>();
+  delete g_active_senders;
+  g_active_senders = new std::vector<uint64_t>();
   g_active = 0;
   g_any_closed = false;
 }
@@ -101,6 +113,8 @@ void init(void) {
 void cleanup(void) {
   delete g_collecting;
   g_collecting = nullptr;
+  delete g_active_senders;
+  g_active_senders = nullptr;
   g_active = 0;
   g_any_closed = false;
 }
@@ -113,6 +127,10 @@ void finish(Collecting& c) {
   if (c.bytes.capacity() > 64 * 1024) std::string().swap(c.bytes);
   c.bytes.clear();
   if (c.active && g_active) g_active--;
+  if (c.active && g_active_senders) {
+    auto it = std::find(g_active_senders->begin(), g_active_senders->end(), c.sender);
+    if (it != g_active_senders->end()) g_active_senders->erase(it);
+  }
   c.active = false;
   c.next_seq = 0;
   c.resume = stomp::ScanResume();
@@ -237,7 +255,15 @@ void show_item(tvbuff_t* ct, packet_info* pinfo, proto_tree* tree, const guint8*
 void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const PacketRole* r,
                     const StompFrameOptions* opt) {
   if (r->item_count == 0) return;
-  tvbuff_t* ct = tvb_new_child_real_data(tvb, r->bytes, r->len, static_cast<gint>(r->len));
+  // the kept bytes of earlier packets, then this packet's share (packet pool)
+  const guint8* bytes = r->bytes;
+  if (r->kept < r->len) {
+    guint8* b = static_cast<guint8*>(wmem_alloc(wsc::packet_pool(pinfo), r->len));
+    if (r->kept) std::memcpy(b, r->bytes, r->kept);
+    tvb_memcpy(tvb, b + r->kept, static_cast<gint>(r->skip), r->len - r->kept);
+    bytes = b;
+  }
+  tvbuff_t* ct = tvb_new_child_real_data(tvb, bytes, r->len, static_cast<gint>(r->len));
   add_new_data_source(pinfo, ct, "Reassembled STOMP");
   if (tree) {
     proto_item* ti = proto_tree_add_uint_format_value(
@@ -253,11 +279,11 @@ void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const P
       it = r->items[i];
     } else {
       // scan_collected checked that this gives what the first pass found
-      it.scan = stomp::scan(r->bytes + pos, r->len - pos, false, limits);
+      it.scan = stomp::scan(bytes + pos, r->len - pos, false, limits);
       it.offset = pos;
       if (it.scan.length == 0 || it.scan.status == stomp::ScanStatus::kNeedMore) return;
     }
-    show_item(ct, pinfo, tree, r->bytes, it, opt);
+    show_item(ct, pinfo, tree, bytes, it, opt);
     pos = it.offset + it.scan.length;
   }
 }
@@ -316,7 +342,11 @@ bool stomp_collect_start(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree,
   Collecting& c = (*g_collecting)[sender_key(pinfo)];
   Collection* col = wmem_new0(wmem_file_scope(), Collection);
   col->start_num = pinfo->num;
-  if (!c.active) g_active++;
+  if (!c.active) {
+    g_active++;
+    c.sender = stomp_sender_id(pinfo);
+    if (g_active_senders) g_active_senders->push_back(c.sender);
+  }
   c.active = true;
   c.next_seq = tcp->nxtseq;  // the bytes we were handed end with this segment
   c.bytes.assign(reinterpret_cast<const char*>(buf), len);
@@ -444,7 +474,9 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   r->items = items;
   r->item_count = count;
   r->len = static_cast<guint32>(used);
-  r->bytes = static_cast<const guint8*>(wmem_memdup(wmem_file_scope(), work, used));
+  r->kept = static_cast<guint32>(used < prev_len ? used : prev_len);
+  r->bytes = r->kept ? static_cast<const guint8*>(wmem_memdup(wmem_file_scope(), work, r->kept))
+                     : nullptr;
   c.collection->end_num = pinfo->num;
   if (incomplete) {
     // (rare) a rescan ended the earlier item sooner: the rest of the buffer
@@ -471,6 +503,9 @@ bool stomp_collect_watching(packet_info* pinfo) {
 
 bool stomp_collect_pending(packet_info* pinfo, guint32* next_seq) {
   if (PINFO_FD_VISITED(pinfo) || !g_collecting || !g_active) return false;
+  if (g_active_senders && std::find(g_active_senders->begin(), g_active_senders->end(),
+                                    stomp_sender_id(pinfo)) == g_active_senders->end())
+    return false;
   auto it = g_collecting->find(sender_key(pinfo));
   if (it == g_collecting->end() || !it->second.active) return false;
   *next_seq = it->second.next_seq;

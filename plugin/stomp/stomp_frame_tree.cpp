@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <new>
+#include <string_view>
 
 extern "C" {
 #include <epan/exceptions.h>
@@ -79,9 +81,14 @@ void trim_leading_blanks(const guint8* frame, stomp::HeaderLine* h) {
   }
 }
 
-const char* first_value(const stomp_header_kv* kv, guint32 n, const char* name) {
+// The value of the first header whose name, read as a C string, is `name`
+// (what strcmp would say: a decoded name holding a NUL matches on what
+// precedes it), by length before bytes: several calls per frame.
+const char* first_value(const stomp_header_kv* kv, guint32 n, std::string_view name) {
+  const size_t len = name.size();
   for (guint32 i = 0; i < n; i++) {
-    if (!kv[i].ignored && std::strcmp(kv[i].name, name) == 0) return kv[i].value;
+    if (kv[i].ignored || kv[i].name_len < len || kv[i].name[len] != 0) continue;
+    if (std::memcmp(kv[i].name, name.data(), len) == 0) return kv[i].value;
   }
   return nullptr;
 }
@@ -144,7 +151,7 @@ struct InfoText {
 void build_info(char* out, size_t cap, stomp::Command cmd, const char* cmd_text,
                 const stomp_header_kv* kv, guint32 n, guint64 body_len) {
   const size_t kMax = 160;  // keep one frame's entry readable
-  auto val = [&](const char* name) -> const char* { return first_value(kv, n, name); };
+  auto val = [&](std::string_view name) -> const char* { return first_value(kv, n, name); };
   InfoText t(out, cap);
   switch (cmd) {
     case stomp::Command::kSend:
@@ -408,8 +415,9 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
                          const guint8* buf, const stomp::Scan* s,
                          const StompFrameOptions* opt) {
   wmem_allocator_t* pool = wsc::packet_pool(pinfo);
-  const stomp::FrameRef ref = stomp_next_frame_ref(pinfo);
-  const uint64_t conn = stomp_connection_id(pinfo);
+  StompPacketState* const pst = opt->packet ? opt->packet : stomp_packet_state(pinfo);
+  const stomp::FrameRef ref = stomp_next_frame_ref_in(pst, pinfo);
+  const uint64_t conn = opt->have_ids ? opt->conn : stomp_connection_id(pinfo);
   stomp::Tracker& tracker = stomp_tracker();
   const stomp::FrameNotes* notes = PINFO_FD_VISITED(pinfo) ? tracker.find(ref) : nullptr;
   const stomp::Version version = notes ? notes->sent_under : tracker.version_of(conn);
@@ -423,8 +431,13 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   const bool experts = items || stomp_expert_tap_listening();
   const guint32 total_headers = s->header_count;
   const guint32 n = MIN(total_headers, opt->max_headers_shown);
-  stomp_header_kv* kv = n ? wmem_alloc0_array(pool, stomp_header_kv, n) : nullptr;
-  DecodedHeader* dh = n ? wmem_alloc0_array(pool, DecodedHeader, n) : nullptr;
+  // (one allocation for both arrays)
+  stomp_header_kv* kv =
+      n ? static_cast<stomp_header_kv*>(
+              wmem_alloc0(pool, n * (sizeof(stomp_header_kv) + sizeof(DecodedHeader))))
+        : nullptr;
+  DecodedHeader* dh = n ? reinterpret_cast<DecodedHeader*>(kv + n) : nullptr;
+  static_assert(sizeof(stomp_header_kv) % alignof(DecodedHeader) == 0, "dh follows kv");
   wmem_map_t* names = nullptr;
   if (n) {
     // One look at the whole header block: plain ASCII without NUL (nearly
@@ -502,14 +515,19 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
 
   // --- session bookkeeping (first pass only) ------------------------------
   if (!PINFO_FD_VISITED(pinfo)) {
-    stomp::HeaderView* hv = n ? wmem_alloc_array(pool, stomp::HeaderView, n) : nullptr;
-    for (guint32 i = 0; i < n; i++) {
-      hv[i].name = std::string_view(kv[i].name, kv[i].name_len);
-      hv[i].value = std::string_view(kv[i].value, kv[i].value_len);
-    }
+    // (plain data: safe on the stack of a function that may longjmp)
+    // (raw storage: nothing to construct before the views are placed)
+    constexpr guint32 kLocalViews = 32;
+    alignas(stomp::HeaderView) unsigned char local_views[kLocalViews * sizeof(stomp::HeaderView)];
+    void* hv_mem = n > kLocalViews ? wmem_alloc(pool, n * sizeof(stomp::HeaderView))
+                                   : static_cast<void*>(local_views);
+    stomp::HeaderView* hv = static_cast<stomp::HeaderView*>(hv_mem);
+    for (guint32 i = 0; i < n; i++)
+      new (&hv[i]) stomp::HeaderView{std::string_view(kv[i].name, kv[i].name_len),
+                                     std::string_view(kv[i].value, kv[i].value_len)};
     stomp::ObservedFrame f;
     f.conn = conn;
-    f.sender = stomp_sender_id(pinfo);
+    f.sender = opt->have_ids ? opt->sender : stomp_sender_id(pinfo);
     f.ref = ref;
     f.time = packet_time(pinfo);
     f.command = s->command;
@@ -535,7 +553,7 @@ void stomp_dissect_frame(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, gu
   build_info(raw_info, sizeof raw_info, s->command, cmd_text, kv, n, s->body_len);
   escape_controls(raw_info, info, sizeof info);
   if (s->flags & stomp::kFlagTruncated) g_strlcat(info, " [unterminated]", sizeof info);
-  stomp_col_append(pinfo, info);
+  stomp_col_append_in(pst, pinfo, info, std::strlen(info));
 
   // --- tree -------------------------------------------------------------------
   proto_item* ti = nullptr;

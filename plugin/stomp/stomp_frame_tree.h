@@ -5,6 +5,7 @@
 #include "plugin/common/ws_compat.h"
 
 #include "dissector/stomp/stomp_frame.h"
+#include "plugin/stomp/stomp_state.h"
 #include "plugin/stomp/stomp_session_tree.h"
 
 struct StompFrameOptions {
@@ -14,6 +15,13 @@ struct StompFrameOptions {
   heur_dissector_list_t body_heuristics;
   dissector_handle_t data_handle;
   StompSessionOptions session;
+  // The packet's connection and sender ids when the caller has them (one
+  // lookup per packet instead of one per frame); have_ids false: looked up.
+  bool have_ids;
+  uint64_t conn;
+  uint64_t sender;
+  // The packet's STOMP state (stomp_packet_state), or null: looked up.
+  StompPacketState* packet;
 };
 
 // buf points at the first byte of the item (tvb offset `offset`).

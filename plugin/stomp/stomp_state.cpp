@@ -26,8 +26,10 @@ uint64_t g_carrier_sender = 0;
 // Keys of proto_stomp's per-packet (pinfo->pool) data.
 enum : guint32 { kKeyPacketState = 1 };
 
+}  // namespace
+
 // Lives for one dissection of one packet.
-struct PacketState {
+struct StompPacketState {
   guint32 next_idx;    // FrameRef::idx of the next frame
   gboolean info_used;  // the Info column holds (or will hold) a STOMP item
   gboolean info_full;  // ... and is as long as Wireshark lets it be
@@ -36,6 +38,9 @@ struct PacketState {
   gboolean have_conn;
   guint64 conn;        // stomp_connection_id, looked up once per packet
 };
+
+namespace {
+using PacketState = StompPacketState;
 
 // Each append to a column rescans it (g_strlcat), so a packet's items are
 // gathered here and written to the column once per call of the dissector
@@ -92,16 +97,26 @@ stomp::Tracker& stomp_tracker(void) {
   return *g_tracker;
 }
 
-stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo) {
+StompPacketState* stomp_packet_state(packet_info* pinfo) { return packet_state(pinfo); }
+
+stomp::FrameRef stomp_next_frame_ref_in(StompPacketState* st, packet_info* pinfo) {
   stomp::FrameRef r;
   r.num = pinfo->num;
-  r.idx = packet_state(pinfo)->next_idx++;
+  r.idx = st->next_idx++;
   return r;
 }
 
+stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo) {
+  return stomp_next_frame_ref_in(packet_state(pinfo), pinfo);
+}
+
 void stomp_col_append(packet_info* pinfo, const char* text) {
-  PacketState* st = packet_state(pinfo);
-  const guint32 n = static_cast<guint32>(strlen(text));
+  stomp_col_append_in(packet_state(pinfo), pinfo, text, strlen(text));
+}
+
+void stomp_col_append_in(StompPacketState* st, packet_info* pinfo, const char* text,
+                         size_t len) {
+  const guint32 n = static_cast<guint32>(len);
   if (!st->info_used) {
     // The first item of a packet replaces what lower layers wrote.
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "STOMP");

@@ -12,12 +12,20 @@
 // The tracker of the capture being dissected (never null after init).
 stomp::Tracker& stomp_tracker(void);
 
+// This packet dissection's STOMP state (in pinfo->pool): callers that
+// handle many frames of a packet look it up once and pass it to the *_in
+// variants below.
+struct StompPacketState;
+StompPacketState* stomp_packet_state(packet_info* pinfo);
+
 // FrameRef for the next STOMP frame dissected in this packet.
 stomp::FrameRef stomp_next_frame_ref(packet_info* pinfo);
+stomp::FrameRef stomp_next_frame_ref_in(StompPacketState* st, packet_info* pinfo);
 
 // Appends one item (frame, heart-beat, junk) to the Info column; the first
 // item of a packet replaces what lower layers wrote there.
 void stomp_col_append(packet_info* pinfo, const char* text);
+void stomp_col_append_in(StompPacketState* st, packet_info* pinfo, const char* text, size_t len);
 // Whether this packet's Info column holds a STOMP item yet.
 gboolean stomp_col_used(packet_info* pinfo);
 // Adds to the last item (a sub-dissector's summary of a frame's body).

@@ -127,9 +127,12 @@ def large_body(size, text):
     return (bytes(range(256)) * (size // 256 + 1))[:size]
 
 
+# timeout is also the socket's receive timeout: python3-stomp drops a
+# connection that receives nothing for that long, which a producer (it only
+# sends) reaches after 30 s on a loaded machine.
 def connect(args, listener, auto_content_length=True):
     conn = stomp.Connection12([(args.host, args.port)], auto_decode=False, heartbeats=(0, 0),
-                              auto_content_length=auto_content_length, timeout=30)
+                              auto_content_length=auto_content_length, timeout=600)
     conn.set_listener("count", listener)
     conn.connect(args.user, args.passcode, wait=True, with_connect_command=True)
     return conn
@@ -147,7 +150,7 @@ def worker(args, i, out_q):
     # consumer
     batch = args.prefetch > 0
     cons = Consumer(None, "sub-%d" % i)
-    cconn = stomp.Connection12([(args.host, args.port)], auto_decode=False, heartbeats=(0, 0), timeout=30)
+    cconn = stomp.Connection12([(args.host, args.port)], auto_decode=False, heartbeats=(0, 0), timeout=600)
     cons.conn = cconn
     cconn.set_listener("count", cons)
     cconn.connect(args.user, args.passcode, wait=True, with_connect_command=True)
