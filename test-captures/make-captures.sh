@@ -3,6 +3,8 @@
 #
 #   sudo test-captures/make-captures.sh            # everything (several minutes)
 #   sudo test-captures/make-captures.sh amq-py12-basic.pcap neg-tls-40443.pcap   # only these
+#   sudo test-captures/make-captures.sh stompserver     # only the stompserver (ss-*) captures
+#   sudo test-captures/make-captures.sh --netns ...     # the same, in a private network namespace
 #
 # Must run as root (tcpdump on lo), on Debian bookworm, with nothing else
 # listening on the ports below.  All traffic is on 127.0.0.1; the brokers and
@@ -21,6 +23,7 @@ PACKAGES=(
   redis-server        # negative capture: Redis (redis-server, redis-cli, redis-benchmark)
   python3-aiosmtpd swaks  # negative capture: SMTP
   openssl             # negative capture: TLS; certificates for STOMP over TLS
+  stompserver         # stompserver 0.9.9 (Ruby, STOMP 1.0), the third broker
 )
 # Not from apt: node + npm (any recent version; node 20 was used) for the
 # STOMP-over-WebSocket client - its npm dependencies (clients/ws/package.json,
@@ -44,6 +47,11 @@ export AMQ_OPENWIRE_PORT=46161 RMQ_EPMD_PORT=44369 RMQ_AMQP_PORT=45672 RMQ_DIST_
 
 [ "$(id -u)" = 0 ] || { echo "run as root (tcpdump on lo)" >&2; exit 1; }
 
+# only stompserver captures asked for: only what they need
+ss_only=0
+for a in "$@"; do case $a in --netns) ;; stompserver|ss-*) [ $ss_only = 2 ] || ss_only=1 ;; *) ss_only=2 ;; esac; done
+if [ $ss_only = 1 ]; then PACKAGES=(stompserver ruby ruby-stomp python3 python3-stomp tcpdump tshark iproute2); fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -52,6 +60,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+# --netns: run everything in a fresh network namespace (its own lo, all ports
+# free, nothing reachable but loopback); deleted again at the end.
+if [ "${1:-}" = --netns ]; then
+  shift
+  NS=stompcap-$$
+  ip netns add "$NS"
+  trap 'ip netns del "$NS"' EXIT
+  ip netns exec "$NS" ip link set lo up
+  rc=0; ip netns exec "$NS" "$0" "$@" || rc=$?
+  exit $rc
 fi
 
 WORK=$(mktemp -d /tmp/stomp-captures.XXXXXX)
@@ -68,12 +88,15 @@ port_listening() { ss -Hltn "sport = :$1" | grep -q ":$1"; }
 . "$HERE/brokers/rabbitmq.sh"
 # shellcheck source=brokers/tls.sh
 . "$HERE/brokers/tls.sh"
+# shellcheck source=brokers/stompserver.sh
+. "$HERE/brokers/stompserver.sh"
 
 TCPDUMP_PID=
 cleanup() {
   if [ -n "$TCPDUMP_PID" ]; then kill -INT "$TCPDUMP_PID" 2>/dev/null || true; wait "$TCPDUMP_PID" 2>/dev/null || true; fi
   amq_stop || true
   rmq_stop || true
+  ss_stop || true
 }
 trap cleanup EXIT
 
@@ -82,8 +105,10 @@ for p in $STOMP_PORT $AMQ_ALT_PORT $RMQ_ALT_PORT $AMQ_OPENWIRE_PORT $RMQ_EPMD_PO
   if port_listening "$p"; then echo "port $p is already in use" >&2; exit 1; fi
 done
 
-# Only some captures?  (names as arguments)
+# Only some captures?  (names as arguments; "stompserver" = all ss-* captures)
+ss_list="ss-py10-basic.pcap ss-py10-large.pcap ss-py10-errors.pcap ss-rb10-basic.pcap"
 ONLY=" $* "
+ONLY=${ONLY/ stompserver / $ss_list }
 wanted() { [ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]; }
 
 # capture <file> <kind> <broker> <broker_version> <port> <command...>
@@ -130,9 +155,10 @@ EOF
   echo "  ok: $file ($(stat -c %s "$HERE/$file") bytes, $(grep -o '^[0-9]* packets captured' "$err"))"
 }
 
-pkgver() { dpkg-query -W -f='${Version}' "$1"; }
+pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo 'not installed'; }
 AMQ_VER="5.17.2 (Debian $(pkgver activemq))"
 RMQ_VER="3.10.8 (Debian $(pkgver rabbitmq-server))"
+SS_VER="0.9.9 (Debian $(pkgver stompserver))"
 
 PYS="$PY $HERE/clients/py_scenarios.py"
 RAW="$PY $HERE/clients/raw_scenarios.py"
@@ -262,6 +288,20 @@ if any_wanted $rmq_list; then
   rmq_stop
 fi
 
+# ---------------------------------------------------------------- stompserver
+# shellcheck disable=SC2086
+if any_wanted $ss_list; then
+  echo "== stompserver $SS_VER on 127.0.0.1:$STOMP_PORT"
+  ss_start "$WORK/stompserver" "$STOMP_PORT" "$USER_NAME" "$USER_PASS"
+  S=(stompserver "$SS_VER")
+  C=(--broker ss --user "$USER_NAME" --passcode "$USER_PASS")
+  capture ss-py10-basic.pcap         stomp "${S[@]}" $STOMP_PORT   $PYS ss-basic10  --port $STOMP_PORT "${C[@]}"
+  capture ss-py10-large.pcap         stomp "${S[@]}" $STOMP_PORT   $PYS ss-large10  --port $STOMP_PORT "${C[@]}"
+  capture ss-py10-errors.pcap        stomp "${S[@]}" $STOMP_PORT   $PYS ss-errors10 --port $STOMP_PORT "${C[@]}"
+  capture ss-rb10-basic.pcap         stomp "${S[@]}" $STOMP_PORT   $RB ss10         --port $STOMP_PORT "${C[@]}"
+  ss_stop
+fi
+
 # ---------------------------------------------------------------- negative
 echo "== negative captures (non-STOMP, non-standard ports)"
 NW=$WORK/negative
@@ -274,7 +314,9 @@ capture neg-nearmiss-40777.pcap negative none "" 40777 $NEG nearmiss --port 4077
 
 # ---------------------------------------------------------------- copies
 SHARED=${SHARED_CAPTURES:-/work/shared/captures}
-if [ -d "$SHARED" ]; then
+if [ "$ONLY" != "  " ]; then
+  echo "== partial run: not copying the third-party / MCollective captures"
+elif [ -d "$SHARED" ]; then
   echo "== copying third-party / MCollective captures from $SHARED"
   cp "$SHARED/public/ndpi-stomp.pcapng" "$HERE/ndpi-stomp.pcapng"
   mkdir -p "$HERE/mcollective"

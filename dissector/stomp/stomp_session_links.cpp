@@ -154,7 +154,8 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       // 1.1/1.2 name the subscription; 1.0 brokers may not, then the
       // destination identifies it.
       Subscription* s = nullptr;
-      if (const HeaderView* h = f.known(Known::kSubscription)) {
+      const HeaderView* h = f.known(Known::kSubscription);
+      if (h) {
         if (c.last_sub && h->value == c.last_sub_id) {
           s = c.last_sub;
         } else {
@@ -169,6 +170,17 @@ void Tracker::track_subscription(Connection& c, const ObservedFrame& f, FrameNot
       if (!s) {
         auto it = c.subs.find("dest:" + value_of(f, "destination"));
         if (it != c.subs.end()) s = it->second;
+      }
+      if (!s && !h) {
+        // No subscription header (stompserver, STOMP 1.0) although the
+        // SUBSCRIBE had an id: the connection's only subscription to this
+        // destination, if there is exactly one.
+        const std::string dest = value_of(f, "destination");
+        int found = 0;
+        for (const auto& kv : c.subs) {
+          if (kv.second->destination == dest && found++ == 0) s = kv.second;
+        }
+        if (found != 1) s = nullptr;
       }
       if (!s) return;
       s->messages++;

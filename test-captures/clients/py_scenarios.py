@@ -2,7 +2,7 @@
 """python3-stomp 8.0.0 scenarios for the STOMP test captures.
 
 Run with Debian's /usr/bin/python3 (python3-stomp is installed for it):
-    py_scenarios.py <scenario> --broker amq|rmq --port N --log out.json [--user U --passcode P]
+    py_scenarios.py <scenario> --broker amq|rmq|ss --port N --log out.json [--user U --passcode P]
 
 Every scenario writes a log (lib/stompcap.write_log) with one entry per TCP
 connection: the frames the client wrote and read, as recorded by the hooks in
@@ -1012,6 +1012,117 @@ def sc_temp_reqrep(ctx):
                             % (q, tq, n, tq, ", ".join(remote), 2 * n, 2 * n, tq))
 
 
+# --- stompserver (Debian "stompserver" 0.9.9): STOMP 1.0 only.  Its CONNECTED
+# has no version header, it never sends a RECEIPT for DISCONNECT (it closes
+# the connection first), sends an ack:client queue subscriber one message at a
+# time (the next only after the ACK) and closes the connection after every
+# ERROR.
+
+def ss_disconnect(c, rec, rid):
+    """DISCONNECT (python3-stomp always adds a receipt): stompserver closes
+    the connection without answering it."""
+    c.disconnect(receipt=rid)
+    wait_closed(c, rec)
+    if rec.count("RECEIPT") and any(f["headers"].get("receipt-id") == rid for f in rec.received):
+        raise RuntimeError("stompserver answered the DISCONNECT receipt (behaviour changed)")
+
+
+def sc_ss_basic10(ctx):
+    c, rec = ctx.conn("1.0", "ss-basic10")
+    ctx.connect(c, rec, "1.0")
+    q, t = "/queue/ss-py10-basic", "/topic/ss-py10-basic"
+    c.subscribe(q, id="sub-q", ack="client", headers={"receipt": "r-sub-q"})
+    rec.wait_receipt("r-sub-q")
+    c.subscribe(t, id="sub-t", ack="auto", headers={"receipt": "r-sub-t"})
+    rec.wait_receipt("r-sub-t")
+    # one message at a time: an ACK while another message waits in the queue
+    # crashes stompserver's QueueManager#send_a_backlog on Ruby >= 1.9 (ERROR
+    # "undefined method `find' for nil:NilClass" and the connection is closed)
+    c.send(q, b"Hello, stompserver!", content_type="text/plain", headers={"receipt": "r-text"})
+    rec.wait_receipt("r-text")
+    rec.wait_count("MESSAGE", 1)
+    c.ack(messages(rec)[0]["headers"]["message-id"])
+    c.send(q, BIN_1024, content_type="application/octet-stream", headers={"receipt": "r-bin"})
+    rec.wait_receipt("r-bin")
+    rec.wait_count("MESSAGE", 2)
+    c.ack(messages(rec)[1]["headers"]["message-id"], receipt="r-ack")
+    rec.wait_receipt("r-ack")
+    c.send(t, b"", headers={"receipt": "r-empty", "x-note": "empty body to a topic"})
+    rec.wait_receipt("r-empty")
+    rec.wait_count("MESSAGE", 3)
+    c.unsubscribe(destination=q, id="sub-q", headers={"receipt": "r-unsub"})
+    rec.wait_receipt("r-unsub")
+    time.sleep(0.2)
+    ss_disconnect(c, rec, "r-disc")
+    return dict(stomp_version="1.0",
+                description="One STOMP 1.0 session against stompserver (CONNECTED carries only session:wow, no "
+                            "version): SUBSCRIBE a queue with ack:client and a topic with ack:auto, with receipts; "
+                            "SEND a text body to the queue with receipt, its MESSAGE, ACK (message-id); SEND a "
+                            "1024-byte binary body (bytes 0..255 x4, NULs, content-length) with receipt, its "
+                            "MESSAGE, ACK with receipt (one message at a time: stompserver crashes on an ACK while "
+                            "another message is queued); SEND with an empty body and a custom "
+                            "header to the topic, with receipt, and its MESSAGE; MESSAGEs are the SEND's headers "
+                            "(receipt included) plus message-id, often before the RECEIPT; UNSUBSCRIBE (destination) "
+                            "with receipt; DISCONNECT with receipt: stompserver closes the connection without a "
+                            "RECEIPT.")
+
+
+def sc_ss_large10(ctx):
+    c, rec = ctx.conn("1.0", "ss-large10")
+    ctx.connect(c, rec, "1.0")
+    q = "/queue/ss-py10-large"
+    c.subscribe(q, id="sub-large", ack="client", headers={"receipt": "r-sub"})
+    rec.wait_receipt("r-sub")
+    c.send(q, TEXT_200K[:40000], content_type="text/plain", headers={"receipt": "r-40k"})
+    rec.wait_receipt("r-40k")
+    rec.wait_count("MESSAGE", 1)
+    c.ack(messages(rec)[0]["headers"]["message-id"], receipt="r-ack-1")
+    rec.wait_receipt("r-ack-1")
+    c.send(q, BIN_1024 * 64, content_type="application/octet-stream", headers={"receipt": "r-64k"})
+    rec.wait_receipt("r-64k")
+    rec.wait_count("MESSAGE", 2)
+    c.ack(messages(rec)[1]["headers"]["message-id"], receipt="r-ack-2")
+    rec.wait_receipt("r-ack-2")
+    ss_disconnect(c, rec, "r-disc")
+    return dict(stomp_version="1.0",
+                description="STOMP 1.0 against stompserver: SUBSCRIBE ack:client with receipt; SEND of a 40000-byte "
+                            "text body and of a 65536-byte binary body (bytes 0..255 repeated, NULs), both with "
+                            "content-length and receipt; each comes back as a MESSAGE (the SEND's headers, "
+                            "content-length included) and is ACKed with receipt; DISCONNECT with receipt (closed "
+                            "without RECEIPT). Bodies span several TCP segments.")
+
+
+def sc_ss_errors10(ctx):
+    # connection 1: wrong passcode -> ERROR, stompserver closes
+    c, rec = ctx.conn("1.0", "bad-login")
+    try:
+        ctx.connect(c, rec, "1.0", passcode="wrong-password")
+        raise RuntimeError("login with a wrong password succeeded")
+    except stomp.exception.ConnectFailedException:
+        pass
+    rec.wait_count("ERROR", 1)
+    wait_closed(c, rec)
+    # connection 2: COMMIT of a transaction that was never begun
+    c, rec = ctx.conn("1.0", "bad-commit")
+    ctx.connect(c, rec, "1.0")
+    c.commit("tx-never-begun", headers={"receipt": "r-commit"})
+    rec.wait_count("ERROR", 1)
+    wait_closed(c, rec)
+    # connection 3: an unknown command
+    c, rec = ctx.conn("1.0", "unknown-cmd")
+    ctx.connect(c, rec, "1.0")
+    c.send_frame("FOOBAR", {"receipt": "r-foobar"}, b"")
+    rec.wait_count("ERROR", 1)
+    wait_closed(c, rec)
+    return dict(stomp_version="1.0",
+                description="ERROR frames from stompserver (STOMP 1.0), each followed by the broker closing the "
+                            "connection: connection 1, CONNECT with a wrong passcode -> ERROR 'Invalid Login'; "
+                            "connection 2, COMMIT (with receipt) of a transaction never begun -> ERROR "
+                            "'transaction does not exist'; connection 3, unknown command FOOBAR (with receipt) -> "
+                            "ERROR 'Unhandled frame: foobar'. stompserver's ERRORs have message:See below, the "
+                            "text as body, content-length, no receipt-id.")
+
+
 SCENARIOS = {
     "basic12": sc_basic12,
     "txn11": sc_txn11,
@@ -1035,13 +1146,16 @@ SCENARIOS = {
     "fanout-same": lambda ctx: sc_fanout(ctx, False),
     "fanout-fifo": lambda ctx: sc_fanout(ctx, True),
     "temp-reqrep": sc_temp_reqrep,
+    "ss-basic10": sc_ss_basic10,
+    "ss-large10": sc_ss_large10,
+    "ss-errors10": sc_ss_errors10,
 }
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("scenario", choices=sorted(SCENARIOS))
-    ap.add_argument("--broker", choices=("amq", "rmq"), required=True)
+    ap.add_argument("--broker", choices=("amq", "rmq", "ss"), required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--user", default="capuser")

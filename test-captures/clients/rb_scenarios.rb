@@ -1,6 +1,6 @@
 #!/usr/bin/ruby
 # ruby-stomp 1.4.10 scenarios for the STOMP test captures.
-#   ruby rb_scenarios.rb <scenario> --broker amq|rmq --port N --log out.json
+#   ruby rb_scenarios.rb <scenario> --broker amq|rmq|ss --port N --log out.json
 #                        [--user U --passcode P --topic T]
 # Each scenario records its connections with rbrec.rb and writes a log that
 # lib/stompcap.py's load_ruby_log() turns into manifest entries.  Any surprise
@@ -219,6 +219,46 @@ scenarios['producer10'] = lambda do
   end
   disconnect(conn, log, 'r-disc')
   [[log], { 'stomp_version' => '1.0', 'description' => 'producer' }]
+end
+
+# STOMP 1.0 against stompserver (no RECEIPT for DISCONNECT, queue messages
+# for an ack:client subscriber one at a time): queue + topic, transaction.
+scenarios['ss10'] = lambda do
+  conn, log = open_conn(opts, 'ss10', {})
+  q = '/queue/ss-rb10'
+  t = '/topic/ss-rb10'
+  seen = []
+  conn.subscribe(q, { ack: 'client', receipt: 'r-sub-q' })
+  wait_receipt(conn, log, 'r-sub-q', seen)
+  conn.subscribe(t, { receipt: 'r-sub-t' })
+  wait_receipt(conn, log, 'r-sub-t', seen)
+  # one message at a time (an ACK while another one is queued crashes stompserver, see py_scenarios.py)
+  conn.publish(q, 'first message, STOMP 1.0', { 'x-note' => 'colons: are: not escaped in 1.0' })
+  wait_messages(conn, log, 1, seen)
+  conn.ack(seen[0].headers['message-id'], { receipt: 'r-ack-1' })
+  wait_receipt(conn, log, 'r-ack-1', seen)
+  conn.publish(q, 'second message, with receipt', { receipt: 'r-send-2' })
+  wait_receipt(conn, log, 'r-send-2', seen)
+  wait_messages(conn, log, 2, seen)
+  conn.ack(seen[1].headers['message-id'], { receipt: 'r-ack-2' })
+  wait_receipt(conn, log, 'r-ack-2', seen)
+  conn.begin('tx-ss')
+  conn.publish(t, 'sent to the topic inside a transaction', { transaction: 'tx-ss' })
+  conn.commit('tx-ss', { receipt: 'r-commit' })
+  wait_receipt(conn, log, 'r-commit', seen)
+  wait_messages(conn, log, 3, seen)
+  conn.unsubscribe(q, { receipt: 'r-unsub' })
+  wait_receipt(conn, log, 'r-unsub', seen)
+  raise "got #{seen.size} messages" unless seen.size == 3
+  conn.disconnect
+  [[log], { 'stomp_version' => '1.0',
+            'description' => 'One STOMP 1.0 session against stompserver (its CONNECTED has only session:wow; '\
+                             'ruby-stomp adds content-length and content-type to every frame and writes each line '\
+                             'with its own write()): SUBSCRIBE a queue ack:client and a topic, with receipts; two '\
+                             'SENDs to the queue, one at a time (the first with a header value with colons, the second '\
+                             'with receipt), each MESSAGE ACKed (message-id) with receipt; BEGIN, SEND to the topic in the transaction, COMMIT with receipt and the '\
+                             'MESSAGE (message-id msg-#stompcma-N); UNSUBSCRIBE (destination) with receipt; '\
+                             'DISCONNECT without receipt (stompserver would not answer one), then the client closes.' }]
 end
 
 fn = scenarios[scenario] or abort("unknown scenario #{scenario}; known: #{scenarios.keys.join(', ')}")

@@ -493,7 +493,8 @@ class Transport(unittest.TestCase):
         ones the client recorded (commands and bodies), the frame cut in two
         shown as the end of an earlier frame, and nothing as junk."""
         names = ["amq-py12-large.pcap", "rmq-py12-large-200k.pcap", "amq-raw-dribble.pcap",
-                 "rmq-rb12-escapes.pcap", "amq-py12-1000-frames.pcap"]
+                 "rmq-rb12-escapes.pcap", "amq-py12-1000-frames.pcap", "ss-py10-large.pcap",
+                 "ss-rb10-basic.pcap"]
         checked = 0
         for name in names:
             entry = ts.manifest()[name]

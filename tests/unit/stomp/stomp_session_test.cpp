@@ -280,6 +280,26 @@ TEST(StompLinks, Stomp10SubscriptionWithoutIdByDestination) {
   EXPECT_EQ(m->ack_in().ref, ack->self);
 }
 
+TEST(StompLinks, Stomp10MessageWithoutSubscriptionHeaderForSubscriptionWithId) {
+  // stompserver: the SUBSCRIBE has an id, its MESSAGEs no subscription header
+  Session s;
+  s.frame(1, kClient, Command::kConnect, {{"login", "guest"}});
+  s.frame(1, kServer, Command::kConnected, {{"session", "wow"}});
+  s.frame(1, kClient, Command::kSubscribe, {{"destination", "/queue/q"}, {"id", "sub-q"}, {"ack", "client"}});
+  s.frame(1, kClient, Command::kSubscribe, {{"destination", "/topic/t"}, {"id", "sub-t"}});
+  const auto* m = s.frame(1, kServer, Command::kMessage, {{"destination", "/queue/q"}, {"message-id", "vm-1"}});
+  ASSERT_NE(m->subscription, nullptr);
+  EXPECT_EQ(m->subscription->id, "sub-q");
+  EXPECT_TRUE(m->needs_ack());
+  const auto* ack = s.frame(1, kClient, Command::kAck, {{"message-id", "vm-1"}});
+  EXPECT_EQ(m->ack_in().ref, ack->self);
+  EXPECT_FALSE(ack->misuse());
+  // two subscriptions to one destination: a MESSAGE without the header is not guessed
+  s.frame(1, kClient, Command::kSubscribe, {{"destination", "/topic/t"}, {"id", "sub-t2"}});
+  const auto* t = s.frame(1, kServer, Command::kMessage, {{"destination", "/topic/t"}, {"message-id", "m-2"}});
+  EXPECT_EQ(t->subscription, nullptr);
+}
+
 TEST(StompLinks, Transactions) {
   Session s;
   s.connect(1, "1.2");
