@@ -35,6 +35,12 @@ enum class FrameType : uint8_t {
   kClientString, // "..."   client -> server, one message (websocket transport)
 };
 
+// Whether a frame can begin with this byte: o, h, a, c (server), [ or "
+// (client). Heuristics look at it before parsing.
+inline bool can_start_frame(uint8_t c) {
+  return c == 'o' || c == 'h' || c == 'a' || c == 'c' || c == '[' || c == '"';
+}
+
 // "open", "heartbeat", "prelude", "array", "close", "client array",
 // "client string" or "invalid".
 const char* frame_type_name(FrameType t);

@@ -1,7 +1,7 @@
 // packet-sockjs.cpp - SockJS: registration, and SockJS framing inside
 // WebSocket messages, with the STOMP frames it carries handed to the STOMP
 // dissector. The HTTP transports (xhr_streaming, xhr, xhr_send) are in
-// sockjs_http.cpp; showing frames in sockjs_frame_tree.cpp; parsing in
+// sockjs_http_glue.cpp; showing frames in sockjs_frame_tree.cpp; parsing in
 // dissector/sockjs/.
 //
 // A heuristic on the "ws" list (WebSocket messages of a connection whose
@@ -40,14 +40,10 @@ constexpr guint32 kKeyVerdict = 1;
 
 // The WebSocket Upgrade's URL, once HTTP has seen it (first use).
 void check_upgrade_url(packet_info* pinfo, SockjsConv* c) {
-  if (c->url_checked || proto_http <= 0) return;
-  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
-  if (!conv) return;
+  if (c->url_checked) return;
   // The HTTP dissector keeps the request of the Upgrade in its
-  // conversation data (http_conv_t, packet-http.h).
-  const http_conv_t* h =
-      static_cast<const http_conv_t*>(conversation_get_proto_data(conv, proto_http));
-  const char* uri = wsc::http_conv_request_uri(h);
+  // conversation data.
+  const char* uri = wsc::http_conv_request_uri(sockjs_http_conv(pinfo));
   if (!uri) return;
   c->url_checked = true;
   size_t len = 0;
@@ -72,8 +68,7 @@ wsc::heur_ret_t dissect_sockjs_heur_ws(tvbuff_t* tvb, packet_info* pinfo, proto_
                                        void*) {
   const guint n = tvb_captured_length(tvb);
   if (n == 0) return FALSE;
-  const guint8 k = wsc::tvb_u8(tvb, 0);
-  if (!(k == 'o' || k == 'h' || k == 'a' || k == 'c' || k == '[' || k == '"')) return FALSE;
+  if (!sockjs::can_start_frame(wsc::tvb_u8(tvb, 0))) return FALSE;
   const bool visited = PINFO_FD_VISITED(pinfo);
   if (visited && !p_get_proto_data(wmem_file_scope(), pinfo, proto_sockjs, kKeyVerdict))
     return FALSE;
@@ -101,6 +96,13 @@ SockjsConv* sockjs_conv(packet_info* pinfo) {
     conversation_add_proto_data(conv, proto_sockjs, c);
   }
   return c;
+}
+
+const http_conv_t* sockjs_http_conv(packet_info* pinfo) {
+  if (proto_http <= 0) return nullptr;
+  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
+  return conv ? static_cast<const http_conv_t*>(conversation_get_proto_data(conv, proto_http))
+              : nullptr;
 }
 
 void proto_register_sockjs(void) {

@@ -5,6 +5,10 @@
 
 #include "plugin/common/ws_compat.h"
 
+extern "C" {
+#include <epan/dissectors/packet-http.h>
+}
+
 struct SockjsConv {
   // WebSocket: the connection is known to carry SockJS
   bool known;
@@ -12,7 +16,6 @@ struct SockjsConv {
   const char* url;      // the Upgrade's path when it has SockJS's shape
   // xhr_streaming: the plugin reads this connection's response itself
   bool stream;
-  guint32 stream_from;  // ... from this frame on
   address client;       // the side that sent the request
   guint32 client_port;
   const char* stream_url;      // the request's path
@@ -21,3 +24,6 @@ struct SockjsConv {
 
 // The conversation's struct, made on first use; null without a conversation.
 SockjsConv* sockjs_conv(packet_info* pinfo);
+
+// HTTP's data of this packet's conversation, or null.
+const http_conv_t* sockjs_http_conv(packet_info* pinfo);

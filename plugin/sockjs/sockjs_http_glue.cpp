@@ -43,7 +43,6 @@ dissector_handle_t text_plain_handle;  // ours, for media type text/plain
 dissector_handle_t http_tcp_handle;    // HTTP on TCP: the client side of a stream
 dissector_handle_t line_text_handle;   // what text/plain was before us
 dissector_handle_t after_http_handle;  // dissect_after_http
-int proto_http = -1;
 
 // SockJS frames in one HTTP body or chunk.
 constexpr guint kMaxFramesPerBody = 256;
@@ -93,10 +92,7 @@ bool client_frames(const SockjsRun& run) {
 // The URI of the HTTP request this body belongs to (the HTTP conversation's
 // latest: right on the first pass, for requests on every pass).
 const char* current_request_uri(packet_info* pinfo) {
-  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
-  if (!conv || proto_http <= 0) return nullptr;
-  return wsc::http_conv_request_uri(
-      static_cast<const http_conv_t*>(conversation_get_proto_data(conv, proto_http)));
+  return wsc::http_conv_request_uri(sockjs_http_conv(pinfo));
 }
 
 // Whether the body is SockJS: the first pass decides (from the request's
@@ -105,8 +101,7 @@ const char* current_request_uri(packet_info* pinfo) {
 const BodyVerdict* body_verdict(tvbuff_t* tvb, packet_info* pinfo, SockjsRun* run) {
   const guint n = tvb_captured_length(tvb);
   if (n == 0) return nullptr;
-  const guint8 k = wsc::tvb_u8(tvb, 0);
-  if (!(k == 'o' || k == 'h' || k == 'a' || k == 'c' || k == '[' || k == '"')) return nullptr;
+  if (!sockjs::can_start_frame(wsc::tvb_u8(tvb, 0))) return nullptr;
   guint idx = GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_sockjs, kKeyBodyCount));
   p_set_proto_data(pinfo->pool, pinfo, proto_sockjs, kKeyBodyCount, GUINT_TO_POINTER(idx + 1));
   const guint32 key = kKeyBody + MIN(idx, 0xffu);
@@ -170,7 +165,6 @@ void take_stream(packet_info* pinfo, guint32 from, const char* uri) {
   SockjsConv* c = sockjs_conv(pinfo);
   if (!c || c->stream) return;
   c->stream = true;
-  c->stream_from = from;
   copy_address_wmem(wmem_file_scope(), &c->client, &pinfo->src);
   c->client_port = pinfo->srcport;
   c->stream_url = path_of(uri, u);
@@ -183,14 +177,11 @@ void take_stream(packet_info* pinfo, guint32 from, const char* uri) {
 // dissected an xhr_streaming request hands the connection's later frames to
 // the plugin. Returns at once for packets without HTTP.
 int dissect_after_http(tvbuff_t*, packet_info* pinfo, proto_tree*, void*) {
-  if (PINFO_FD_VISITED(pinfo) || pinfo->ptype != PT_TCP || proto_http <= 0 ||
+  if (PINFO_FD_VISITED(pinfo) || pinfo->ptype != PT_TCP ||
       !proto_is_frame_protocol(pinfo->layers, "http") ||
       proto_is_frame_protocol(pinfo->layers, "tls"))  // TLS owns that conversation
     return 0;
-  conversation_t* conv = find_conversation_pinfo(pinfo, 0);
-  if (!conv) return 0;
-  const http_conv_t* h =
-      static_cast<const http_conv_t*>(conversation_get_proto_data(conv, proto_http));
+  const http_conv_t* h = sockjs_http_conv(pinfo);
   if (!h || wsc::http_conv_request_frame(h) != pinfo->num) return 0;
   const char* uri = wsc::http_conv_request_uri(h);
   if (uri) take_stream(pinfo, pinfo->num + 1, uri);
@@ -313,7 +304,6 @@ void sockjs_http_register(void) {
 }
 
 void sockjs_http_handoff(void) {
-  proto_http = proto_get_id_by_filter_name("http");
   http_tcp_handle = find_dissector("http-over-tcp");
   dissector_table_t media = find_dissector_table("media_type");
   if (media) {
