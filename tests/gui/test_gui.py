@@ -13,7 +13,13 @@ nodes that answered and the time it measured for each. Asserted:
   2. the details pane shows the STOMP MESSAGE and the decoded MCollective
      reply (sender, agent, kind, psk hash verified), with its time within
      5 ms of mco ping's and its message time within that mco ping run;
-  3. the Statistics menu has MCollective and STOMP entries, and
+  3. the packet list's Conversation Filter menu (right click) has STOMP
+     destination, which applies stomp.destination == the client's reply
+     queue and shows its SUBSCRIBE, UNSUBSCRIBE and each node's reply SEND
+     and MESSAGE, and STOMP connection, which applies tcp.stream eq N and
+     shows the client's request and the replies delivered to it, without
+     the nodes' reply SENDs;
+  4. the Statistics menu has MCollective and STOMP entries, and
      Statistics > MCollective > mco ping (opened by mouse, each menu read
      by OCR; Qt Wireshark 4.0 cannot open a stats tree with -z) lists, for
      each `mco ping` run in mco.txt, the same nodes with times within 5 ms.
@@ -352,7 +358,12 @@ def main():
             save_doc_shot(main_png, (0, 0, SCREEN[0], min(SCREEN[1], tree_y + 560)),
                           os.path.join(shots, "gui-mcollective-reply.png"))
 
-        # 5. Statistics > MCollective > mco ping, through the menus, in a
+        # 5. The packet list's Conversation Filter > STOMP destination and
+        # STOMP connection entries, applied to that reply.
+        if not no_plugin or not failures:
+            failures += conversation_filters(gui, truth)
+
+        # 6. Statistics > MCollective > mco ping, through the menus, in a
         # second window on the whole capture (no display filter).
         gui.stop_wireshark()
         failures += mco_ping_window(gui, mco_ping_runs(), shots)
@@ -364,6 +375,133 @@ def main():
         return 1
     print("OK: the window shows the MCollective rows, the decoded reply and the mco ping view")
     return 0
+
+
+def context_menu_pick(gui, row_y, row_x, entry):
+    """Right-click the packet list row at row_y, then Conversation Filter >
+    entry (by mouse, each menu read by OCR). Returns None or what went wrong."""
+    for attempt in range(3):
+        gui.x("xdotool", "mousemove", str(row_x), str(row_y), "click", "3")
+        time.sleep(1 + attempt)
+        conv = find_word(gui.ocr(gui.shot("context")), "Conversation", below=row_y)
+        if conv:
+            break
+        gui.x("xdotool", "key", "Escape")
+        time.sleep(1)
+    else:
+        return "packet list context menu: no Conversation Filter entry"
+    cy = conv["y"] + conv["h"] // 2
+    for attempt in range(3):
+        # Qt opens a submenu on hover, after a motion event.
+        gui.x("xdotool", "mousemove", str(conv["x"] + 5), str(cy))
+        time.sleep(0.3)
+        gui.x("xdotool", "mousemove", str(conv["x"] + 15), str(cy))
+        time.sleep(1 + attempt)
+        # The submenu opens to the right of the menu, from the entry's row
+        # down: every protocol with a conversation filter, ours last.
+        sub = gui.ocr(gui.shot("convmenu"), (conv["x"] + 270, max(0, cy - 20), 320, 460))
+        rows = {squash(t): y for y, t in gui.lines(sub)}
+        y = rows.get(squash(entry))
+        if y is not None:
+            x = next(w["x"] for w in sub if w["y"] >= y - 2 and squash(w["text"]) == squash(entry.split()[0]))
+            # Along the entry's row into the submenu, then down onto the item.
+            gui.x("xdotool", "mousemove", str(x - 20), str(cy))
+            time.sleep(0.3)
+            gui.click(x + 10, y + 5)
+            return None
+        log(f"Conversation Filter submenu (attempt {attempt + 1}): {list(rows)}")
+    return f"Conversation Filter submenu: no {entry!r} entry"
+
+
+def filter_bar_and_list(gui):
+    """(display filter text, packet list lines, displayed count, packet
+    count) as the window shows them."""
+    png = gui.shot("filtered")
+    bar = " ".join(t for _, t in gui.lines(gui.ocr(png, (0, 55, SCREEN[0] - 90, 30))))
+    plist = [t for _, t in gui.lines(gui.ocr(png, (0, 100, SCREEN[0], 240)))]
+    status = " ".join(t for _, t in gui.lines(gui.ocr(png, (0, SCREEN[1] - 30, SCREEN[0], 30))))
+    m = re.search(r"Displayed: (\d+)", status)
+    n = re.search(r"Packets: (\d+)", status)
+    return bar, plist, int(m.group(1)) if m else None, int(n.group(1)) if n else None
+
+
+def conversation_filters(gui, truth):
+    """Packet list > Conversation Filter on the selected MESSAGE (the slowest
+    node's reply to the first `mco ping`). Ground truth
+    (../shared/docs/mcollective-wire-format.md, activemq connector, 2.6+):
+    the client ops01.example.net (its identity, test-captures/mcollective)
+    gets replies on /queue/mcollective.reply.<identity>_<pid>.<n>, n = the
+    process's request count, 1 for the ping; it subscribes to it before its
+    request and unsubscribes after, and each node's reply is one SEND to it
+    and one MESSAGE from it. So "STOMP destination" must apply
+    stomp.destination == that queue and show 2 + 2 x (nodes mco ping
+    printed) packets: the SEND and MESSAGE of every node's reply."""
+    failures = []
+    plist = gui.ocr(gui.shot("list"), (0, 100, SCREEN[0], 30))
+    row = find_word(plist, "MESSAGE")
+    if not row:
+        return ["packet list: no selected MESSAGE row to right-click"]
+    err = context_menu_pick(gui, row["y"] + 4, row["x"] + 10, "STOMP destination")
+    if err:
+        return [err]
+    for attempt in range(4):
+        time.sleep(2)
+        bar, rows, shown, _ = filter_bar_and_list(gui)
+        if "destination" in bar and shown is not None:
+            break
+    log(f"after Conversation Filter > STOMP destination: filter {bar!r}, displayed {shown}, "
+        "rows (OCR):\n  " + "\n  ".join(rows))
+    flat = bar.replace(" ", "")
+    m = re.search(r'stomp\.destination=="(/queue/mcollective\.reply\.ops0[1l]\.example\.net_\d+\.(\d+))"',
+                  flat)
+    if not m:
+        failures.append(f"STOMP destination: filter bar reads {bar!r}, not stomp.destination == "
+                        "\"/queue/mcollective.reply.ops01.example.net_<pid>.<n>\"")
+    elif m.group(2) != "1":
+        failures.append(f"STOMP destination: {m.group(1)} is not the process's first reply queue")
+    if shown != 2 + 2 * len(truth):
+        failures.append(f"STOMP destination: {shown} packets displayed, want {2 + 2 * len(truth)} "
+                        f"(SUBSCRIBE, UNSUBSCRIBE, a SEND and a MESSAGE for each of {sorted(truth)})")
+    for cmd in ("SUBSCRIBE", "UNSUBSCRIBE"):
+        if not any(re.search(rf"\b{cmd} /queue/", t) for t in rows):
+            failures.append(f"STOMP destination: no {cmd} row")
+    for node in truth:
+        for cmd in ("SEND", "MESSAGE"):
+            if not any(re.search(rf"\b{cmd}\b", t) and squash(f"reply from {alpha(node)}") in squash(t)
+                       for t in rows):
+                failures.append(f"STOMP destination: no {cmd} row of {node}'s reply")
+    # STOMP connection: the selected MESSAGE's TCP connection, the client's
+    # own. It carries the client's ping request (a SEND to the discovery
+    # agent) and the replies the broker delivers (MESSAGE), but none of the
+    # nodes' reply SENDs: each node has its own connection.
+    sel = next(((y, t) for y, t in gui.lines(gui.ocr(gui.shot("list2"), (0, 100, SCREEN[0], 240)))
+                if re.search(r"\bMESSAGE\b", t) and squash(f"reply from {alpha(max(truth, key=truth.get))}")
+                in squash(t)), None)
+    if sel is None:
+        return failures + ["STOMP connection: the reply's row is gone after the destination filter"]
+    err = context_menu_pick(gui, sel[0] + 4, 330, "STOMP connection")
+    if err:
+        return failures + [err]
+    for attempt in range(4):
+        time.sleep(2)
+        bar, rows, shown, total = filter_bar_and_list(gui)
+        if "stream" in bar:
+            break
+    log(f"after Conversation Filter > STOMP connection: filter {bar!r}, displayed {shown}, "
+        "rows (OCR):\n  " + "\n  ".join(rows))
+    if not re.search(r"tcp\.stream\s*eq\s*\d+", bar):
+        failures.append(f"STOMP connection: filter bar reads {bar!r}, not tcp.stream eq <n>")
+    if not any(re.search(r"\bSEND /topic/mcollective\.discovery\.agent\b", t)
+               and squash("request discovery ping") in squash(t) for t in rows):
+        failures.append("STOMP connection: no row of the client's ping request (SEND)")
+    if not any(re.search(r"\bMESSAGE\b", t) and squash("reply from") in squash(t) for t in rows):
+        failures.append("STOMP connection: no reply MESSAGE row")
+    nodes_sends = [t for t in rows if re.search(r"\bSEND\b", t) and squash("reply from") in squash(t)]
+    if nodes_sends:
+        failures.append(f"STOMP connection: a node's reply SEND in the client's connection: {nodes_sends}")
+    if shown is None or total is None or not 2 + 2 * len(truth) < shown < total:
+        failures.append(f"STOMP connection: {shown} of {total} packets displayed")
+    return failures
 
 
 def mco_ping_runs():
