@@ -93,6 +93,43 @@ struct ClosedItem {
 // p_add_proto_data keys: a packet can complete one item and start the next.
 enum : guint32 { kKeyContinue = 20, kKeyStart = 21, kKeyClosed = 22 };
 
+// Whether a later pass can ever read what this one keeps. tshark's single
+// pass dissects every packet with one reused frame_data and drops its
+// per-packet data after each packet, so nothing stored with
+// p_add_proto_data is ever found again. Wireshark's window and sharkd
+// dissect each packet with its own frame_data, kept for re-dissection;
+// tshark -2 reuses one frame_data in its first pass too, but keeps a copy
+// of it, and dissects that pass without columns. So: a single pass is two
+// packets with one frame_data address, dissected with columns. Until the
+// second packet, and whenever a packet is revisited, everything is kept.
+// In a single pass the bytes of earlier packets are used only by the
+// packet that completes their frame, so they live in its packet pool:
+// keeping them in file scope doubled tshark's peak memory on MTU 1500
+// traffic.
+enum class Passes : guint8 { kUnknown, kLater, kOnly };
+Passes g_passes = Passes::kUnknown;
+const frame_data* g_first_fd = nullptr;
+guint32 g_first_num = 0;
+
+bool single_pass(const packet_info* pinfo) {
+  if (g_passes == Passes::kUnknown) {
+    if (PINFO_FD_VISITED(pinfo)) {
+      g_passes = Passes::kLater;
+    } else if (!g_first_fd) {
+      g_first_fd = pinfo->fd;
+      g_first_num = pinfo->num;
+    } else if (pinfo->num != g_first_num) {
+      g_passes = pinfo->fd == g_first_fd && pinfo->cinfo ? Passes::kOnly : Passes::kLater;
+    }
+  }
+  return g_passes == Passes::kOnly;
+}
+
+// Where what a first-pass packet keeps for its replays goes.
+wmem_allocator_t* keep_scope(packet_info* pinfo) {
+  return single_pass(pinfo) ? wsc::packet_pool(pinfo) : wmem_file_scope();
+}
+
 std::unordered_map<uint64_t, Collecting>* g_collecting = nullptr;
 guint g_active = 0;         // first pass: senders with an item being collected
 // ... and their stomp_sender_id()s (one entry per active item): a packet from
@@ -108,6 +145,9 @@ void init(void) {
   g_active_senders = new std::vector<uint64_t>();
   g_active = 0;
   g_any_closed = false;
+  g_passes = Passes::kUnknown;
+  g_first_fd = nullptr;
+  g_first_num = 0;
 }
 
 void cleanup(void) {
@@ -142,10 +182,11 @@ uint64_t sender_key(packet_info* pinfo) {
 }
 
 PacketRole* new_role(packet_info* pinfo, guint32 k, Role role, Collection* col) {
-  PacketRole* r = wmem_new0(wmem_file_scope(), PacketRole);
+  wmem_allocator_t* scope = keep_scope(pinfo);
+  PacketRole* r = wmem_new0(scope, PacketRole);
   r->role = role;
   r->collection = col;
-  p_add_proto_data(wmem_file_scope(), pinfo, proto_stomp, k, r);
+  if (scope == wmem_file_scope()) p_add_proto_data(scope, pinfo, proto_stomp, k, r);
   return r;
 }
 
@@ -190,8 +231,9 @@ void show_part(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, guint offset
 // same from those bytes alone: then *items is null and replays scan again.
 // The items are kept only when a scan looked past them (a frame cut short by
 // the next command line, junk before a command split across segments).
-size_t scan_collected(const guint8* buf, size_t len, size_t prev_len, stomp::ScanResume* resume,
-                      const CollectedItem** items, guint32* count, bool* stopped_incomplete) {
+size_t scan_collected(wmem_allocator_t* scope, const guint8* buf, size_t len, size_t prev_len,
+                      stomp::ScanResume* resume, const CollectedItem** items, guint32* count,
+                      bool* stopped_incomplete) {
   static const stomp::ScanLimits limits;
   // Nearly always one item: the one that was incomplete. More only when a
   // rescan ends it sooner (a missing NUL).
@@ -210,7 +252,7 @@ size_t scan_collected(const guint8* buf, size_t len, size_t prev_len, stomp::Sca
       break;
     }
     if (n == cap) {
-      CollectedItem* bigger = wmem_alloc_array(wmem_file_scope(), CollectedItem, cap * 2);
+      CollectedItem* bigger = wmem_alloc_array(scope, CollectedItem, cap * 2);
       std::memcpy(bigger, out, cap * sizeof(CollectedItem));
       out = bigger;
       cap *= 2;
@@ -227,7 +269,7 @@ size_t scan_collected(const guint8* buf, size_t len, size_t prev_len, stomp::Sca
     const size_t at = out[i].offset;
     if (!stomp::same_scan(stomp::scan(buf + at, pos - at, false, limits), out[i].scan)) {
       *items = static_cast<const CollectedItem*>(
-          wmem_memdup(wmem_file_scope(), out, n * sizeof(CollectedItem)));
+          wmem_memdup(scope, out, n * sizeof(CollectedItem)));
       break;
     }
   }
@@ -453,6 +495,7 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   }
 
   // Something completes here: scan it, keep what replays need, dissect.
+  wmem_allocator_t* scope = keep_scope(pinfo);
   PacketRole* r = new_role(pinfo, kKeyContinue, kEnd, c.collection);
   r->skip = skip;
   r->prev_len = static_cast<guint32>(prev_len);
@@ -462,20 +505,20 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   guint32 count = 0;
   bool incomplete = false;
   size_t used =
-      scan_collected(work, c.bytes.size(), prev_len, &c.resume, &items, &count, &incomplete);
+      scan_collected(scope, work, c.bytes.size(), prev_len, &c.resume, &items, &count, &incomplete);
   if (incomplete && taken < seg_len) {
     // (rare) the items go on past the share copied: scan again with all of it
     c.bytes.append(reinterpret_cast<const char*>(seg + taken), seg_len - taken);
     taken = seg_len;
     c.resume = resume_before;
     work = reinterpret_cast<const guint8*>(c.bytes.data());
-    used = scan_collected(work, c.bytes.size(), prev_len, &c.resume, &items, &count, &incomplete);
+    used = scan_collected(scope, work, c.bytes.size(), prev_len, &c.resume, &items, &count, &incomplete);
   }
   r->items = items;
   r->item_count = count;
   r->len = static_cast<guint32>(used);
   r->kept = static_cast<guint32>(used < prev_len ? used : prev_len);
-  r->bytes = r->kept ? static_cast<const guint8*>(wmem_memdup(wmem_file_scope(), work, r->kept))
+  r->bytes = r->kept ? static_cast<const guint8*>(wmem_memdup(scope, work, r->kept))
                      : nullptr;
   c.collection->end_num = pinfo->num;
   if (incomplete) {
