@@ -4,11 +4,12 @@
 #
 #   test-captures/mco-aes-activemq.pcap  (+ .mco.txt)  aes_security, Marshal
 #   test-captures/mco-ssl-activemq.pcap  (+ .mco.txt)  ssl, Marshal
+#   test-captures/mco-ssl-yaml-keys-activemq.pcap (+ .mco.txt)  ssl, YAML
 #   test-captures/keys/<capture-name>/                  the throw-away RSA keys
 #
-# Usage:  sudo test-captures/make-mco-security-captures.sh [aes] [ssl]
-#         (no argument: both).  Takes about 1.5 minutes (ActiveMQ start ~10 s,
-#         each capture ~35 s).
+# Usage:  sudo test-captures/make-mco-security-captures.sh [aes] [ssl] [ssl-yaml]
+#         (no argument: all three).  Takes about 2 minutes (ActiveMQ start
+#         ~10 s, each capture ~35 s).
 #
 # Needs (Debian bookworm, root; this script installs nothing - CI never runs it):
 #   apt-get install mcollective activemq ruby-stomp tcpdump openssl iproute2
@@ -40,7 +41,7 @@ if [ "${MCOSEC_INNER:-}" != 1 ]; then
   exit $?
 fi
 
-WANT=" ${*:-aes ssl} "
+WANT=" ${*:-aes ssl ssl-yaml} "
 SCRATCH=$(mktemp -d /tmp/mco-security-captures.XXXXXX)
 echo "scratch: $SCRATCH"
 PORT=61613
@@ -285,8 +286,9 @@ EOF
 }
 
 # ---- ssl ------------------------------------------------------------------------
-capture_ssl() {
-  local name=mco-ssl-activemq d="$SCRATCH/ssl" n
+capture_ssl() {  # <serializer>: marshal (mco-ssl-activemq) or yaml (mco-ssl-yaml-keys-activemq)
+  local ser=$1 name=mco-ssl-activemq d="$SCRATCH/ssl-$1" n
+  [ "$ser" = yaml ] && name=mco-ssl-yaml-keys-activemq
   mkdir -p "$d"
   export MCOSEC_RECORD="$d/record"
   make_keys "$d/keys"
@@ -303,7 +305,7 @@ daemonize = 0
 factsource = yaml
 plugin.yaml = $d/$n/facts.yaml
 securityprovider = ssl
-plugin.ssl_serializer = marshal
+plugin.ssl_serializer = $ser
 plugin.ssl_server_private = $d/keys/server-private.pem
 plugin.ssl_server_public = $d/keys/server-public.pem
 plugin.ssl_client_cert_dir = $d/$n/clients
@@ -316,7 +318,7 @@ EOF
 logger_type = console
 loglevel = warn
 securityprovider = ssl
-plugin.ssl_serializer = marshal
+plugin.ssl_serializer = $ser
 plugin.ssl_server_public = $d/keys/server-public.pem
 plugin.ssl_client_private = $d/keys/ops-private.pem
 plugin.ssl_client_public = $d/keys/ops.pem
@@ -349,5 +351,6 @@ install_capture() {  # <name> <dir>
 }
 
 case $WANT in *" aes "*) capture_aes ;; esac
-case $WANT in *" ssl "*) capture_ssl ;; esac
+case $WANT in *" ssl "*) capture_ssl marshal ;; esac
+case $WANT in *" ssl-yaml "*) capture_ssl yaml ;; esac
 echo "done; scratch left in $SCRATCH"

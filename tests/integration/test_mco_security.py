@@ -101,14 +101,20 @@ SIG_FIELDS = ["mcollective.kind", "mcollective.callerid", "mcollective.senderid"
 
 
 class SslSignatures(unittest.TestCase):
+    """ssl with the Marshal serializer; SslYamlSignatures runs the same
+    checks on the YAML one."""
+    NAME = SSL
+    # one byte of the client's first ping request: Marshal string "ping"
+    EDIT = (b'"\x09ping', b'"\x09pinG')
+
     @classmethod
     def setUpClass(cls):
-        cls.keys = key_dir(SSL)
+        cls.keys = key_dir(cls.NAME)
         cls.opt = ["-o", "mcollective.ssl_key_dir:" + cls.keys]
-        cls.msgs = messages(pcap(SSL), cls.opt, SIG_FIELDS)
+        cls.msgs = messages(pcap(cls.NAME), cls.opt, SIG_FIELDS)
 
     def test_every_message_good_with_the_capture_keys(self):
-        e = entry(SSL)
+        e = entry(self.NAME)
         kinds = collections.Counter(m["mcollective.kind"] for m in self.msgs)
         self.assertGreater(kinds["request"], 0)
         self.assertGreater(kinds["reply"], 0)
@@ -124,23 +130,23 @@ class SslSignatures(unittest.TestCase):
         self.assertEqual(repliers, set(e["nodes"]))
 
     def test_no_key_folder_says_no_key(self):
-        msgs = messages(pcap(SSL), [], SIG_FIELDS + ["_ws.expert.message"])
+        msgs = messages(pcap(self.NAME), [], SIG_FIELDS + ["_ws.expert.message"])
         self.assertEqual(len(msgs), len(self.msgs))
         self.assertEqual({m["mcollective.signature.status"] for m in msgs}, {"no key"})
 
     def test_wrong_keys_are_bad_not_a_crash(self):
         # the aes capture's keys are other RSA keys with the same names
         opt = ["-o", "mcollective.ssl_key_dir:" + key_dir(AES)]
-        msgs = messages(pcap(SSL), opt, SIG_FIELDS)
+        msgs = messages(pcap(self.NAME), opt, SIG_FIELDS)
         self.assertEqual(len(msgs), len(self.msgs))
         self.assertEqual({m["mcollective.signature.status"] for m in msgs}, {"bad"})
 
     def test_unreadable_key_file_is_an_expert_note(self):
-        d = key_dir(SSL)
+        d = key_dir(self.NAME)
         with open(os.path.join(d, "ops.pem"), "w") as f:
             f.write("-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n")
         os.unlink(os.path.join(d, "ops-private.pem"))  # its public half would do
-        rows = ts.fields(pcap(SSL), ["mcollective.signature.status", "_ws.expert.message"],
+        rows = ts.fields(pcap(self.NAME), ["mcollective.signature.status", "_ws.expert.message"],
                          'mcollective.kind == "request"', extra=["-o", "mcollective.ssl_key_dir:" + d])
         self.assertGreater(len(rows), 0)
         for status, experts in rows:
@@ -149,9 +155,8 @@ class SslSignatures(unittest.TestCase):
 
     def test_one_changed_byte_is_bad(self):
         d = tempfile.mkdtemp(prefix="mco-bad-", dir=ts.home())
-        bad = os.path.join(d, SSL + "-bad.pcap")
-        # the client's first ping request: Marshal string "ping" -> "pinG"
-        frame = edit_one_byte(pcap(SSL), b'"\x09ping', b'"\x09pinG', bad)
+        bad = os.path.join(d, self.NAME + "-bad.pcap")
+        frame = edit_one_byte(pcap(self.NAME), *self.EDIT, bad)
         msgs = messages(bad, self.opt, SIG_FIELDS)
         self.assertEqual(len(msgs), len(self.msgs))
         bad_msgs = [m for m in msgs if m["mcollective.signature.status"] == "bad"]
@@ -159,7 +164,7 @@ class SslSignatures(unittest.TestCase):
         # that completes its STOMP frame, at or after the edited segment)
         self.assertEqual(len(bad_msgs), 1)
         self.assertEqual(bad_msgs[0]["mcollective.kind"], "request")
-        self.assertEqual(bad_msgs[0]["mcollective.callerid"], entry(SSL)["callerid"])
+        self.assertEqual(bad_msgs[0]["mcollective.callerid"], entry(self.NAME)["callerid"])
         self.assertGreaterEqual(bad_msgs[0]["frame"], frame)
         frame = bad_msgs[0]["frame"]
         self.assertEqual({m["mcollective.signature.status"] for m in msgs if m["frame"] != frame},
@@ -168,6 +173,15 @@ class SslSignatures(unittest.TestCase):
                          "mcollective.expert.signature_bad", extra=self.opt)
         self.assertEqual(len(rows), 1)
         self.assertTrue(any("does not match" in x for x in rows[0][0]))
+
+
+class SslYamlSignatures(SslSignatures):
+    """The ssl plugin with plugin.ssl_serializer = yaml: the message, its
+    :body and :hash are YAML text, and the signature is over the :body
+    string as the YAML holds it."""
+    NAME = "mco-ssl-yaml-keys-activemq"
+    # the client's first ping request: its YAML :body says ":ssl_msg: ping"
+    EDIT = (b":ssl_msg: ping", b":ssl_msg: pinG")
 
 
 class AesDecryption(unittest.TestCase):
