@@ -24,7 +24,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 "$top/packaging/deps.sh" test
 
-step() { printf '\n=== %s\n' "$*"; }
+# Each step's heading says when it started (minutes since the start), so a
+# CI log shows where the time goes.
+step() { printf '\n=== [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 step "build and CTest (units, tshark integration)"
 cmake -S "$top" -B "$top/build-tests" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTOMP_WERROR=ON \
@@ -78,3 +80,4 @@ step "valgrind: the unit tests, and tshark with the plugin on every small captur
 valgrind --quiet --error-exitcode=9 "$top/build-tests/tests/unit_tests" --gtest_brief=1
 python3 "$top/tests/sanitize/tshark_sanitized.py" --plugin "$top/build-tests/plugin/stomp.so" \
   --valgrind --max-size 300000
+step "done"
