@@ -12,7 +12,8 @@
 #      (STOMP_FUZZ_SECONDS, 60 s each by default);
 #   3. builds the plugin with -fsanitize=address,undefined and runs tshark with
 #      it over every capture and mutated copies (editcap -E); then the unit
-#      tests and tshark on every small capture under valgrind.
+#      tests and tshark on every small capture under valgrind (eight captures
+#      concatenated per run: tshark's start-up alone takes ~8 s under valgrind).
 #
 #   tests/run-all.sh                      everything
 #   tests/run-all.sh -L unit              only stage 1, with these ctest arguments
@@ -79,5 +80,5 @@ python3 "$top/tests/sanitize/tshark_sanitized.py" --plugin "$top/build-asan/plug
 step "valgrind: the unit tests, and tshark with the plugin on every small capture"
 valgrind --quiet --error-exitcode=9 "$top/build-tests/tests/unit_tests" --gtest_brief=1
 python3 "$top/tests/sanitize/tshark_sanitized.py" --plugin "$top/build-tests/plugin/stomp.so" \
-  --valgrind --max-size 300000
+  --valgrind --max-size 300000 --valgrind-group 8
 step "done"
