@@ -159,12 +159,15 @@ void cleanup(void) {
   g_any_closed = false;
 }
 
+// A collection buffer up to this capacity is reused for the sender's next.
+constexpr size_t kReuseMax = 64 * 1024;
+
 // Ends a collection. Assigning a fresh Collecting would keep the string's
 // storage (libstdc++ copies a short string into the existing buffer), so a
 // sender that once sent a 2 MB frame would hold 2 MB for good: free it
 // unless it is small enough to reuse.
 void finish(Collecting& c) {
-  if (c.bytes.capacity() > 64 * 1024) std::string().swap(c.bytes);
+  if (c.bytes.capacity() > kReuseMax) std::string().swap(c.bytes);
   c.bytes.clear();
   if (c.active && g_active) g_active--;
   if (c.active && g_active_senders) {
@@ -293,13 +296,20 @@ void show_item(tvbuff_t* ct, packet_info* pinfo, proto_tree* tree, const guint8*
   }
 }
 
-// Shows the items the first pass found, from a data source of their own.
+// wmem callback: frees a collected buffer handed to a packet's pool.
+gboolean free_collected(wmem_allocator_t*, wmem_cb_event_t, void* data) {
+  delete static_cast<std::string*>(data);
+  return FALSE;  // once
+}
+
+// Shows the items the first pass found, from a data source of their own:
+// `whole` (the first pass: the collected buffer, r->len bytes or more), or
+// the kept bytes of earlier packets followed by this packet's share.
 void show_collected(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const PacketRole* r,
-                    const StompFrameOptions* opt) {
+                    const StompFrameOptions* opt, const guint8* whole = nullptr) {
   if (r->item_count == 0) return;
-  // the kept bytes of earlier packets, then this packet's share (packet pool)
-  const guint8* bytes = r->bytes;
-  if (r->kept < r->len) {
+  const guint8* bytes = whole ? whole : r->bytes;
+  if (!whole && r->kept < r->len) {
     guint8* b = static_cast<guint8*>(wmem_alloc(wsc::packet_pool(pinfo), r->len));
     if (r->kept) std::memcpy(b, r->bytes, r->kept);
     tvb_memcpy(tvb, b + r->kept, static_cast<gint>(r->skip), r->len - r->kept);
@@ -518,25 +528,40 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   r->item_count = count;
   r->len = static_cast<guint32>(used);
   r->kept = static_cast<guint32>(used < prev_len ? used : prev_len);
-  r->bytes = r->kept ? static_cast<const guint8*>(wmem_memdup(scope, work, r->kept))
-                     : nullptr;
+  // A single pass needs no copy: the packet shows the collected buffer itself.
+  r->bytes = r->kept && scope == wmem_file_scope()
+                 ? static_cast<const guint8*>(wmem_memdup(scope, work, r->kept))
+                 : nullptr;
   c.collection->end_num = pinfo->num;
   if (incomplete) {
     // (rare) a rescan ended the earlier item sooner: the rest of the buffer
     // is the next item, still being collected
+    const guint8* shown = static_cast<const guint8*>(wmem_memdup(pool, work, used));
     c.bytes.erase(0, used);
     c.resume = stomp::ScanResume();
     Collection* col = wmem_new0(wmem_file_scope(), Collection);
     col->start_num = pinfo->num;
     c.collection = col;
     stomp_tracker().incomplete(conn, sender, pinfo->num);
-    show_collected(tvb, pinfo, tree, r, opt);
+    show_collected(tvb, pinfo, tree, r, opt, shown);
     return avail;
+  }
+  // What this packet shows, made before finish() lets the buffer go: a big
+  // one goes with the packet's pool as it is (freed with the pool, also when
+  // dissection throws), a small one is copied and its storage reused.
+  const guint8* shown;
+  if (c.bytes.capacity() > kReuseMax) {
+    std::string* whole = new std::string();
+    whole->swap(c.bytes);
+    wmem_register_callback(pool, free_collected, whole);
+    shown = reinterpret_cast<const guint8*>(whole->data());
+  } else {
+    shown = static_cast<const guint8*>(wmem_memdup(pool, work, used));
   }
   finish(c);
   stomp_tracker().consumed(conn, sender);
   // Dissection may throw (longjmp): nothing with a destructor is live here.
-  show_collected(tvb, pinfo, tree, r, opt);
+  show_collected(tvb, pinfo, tree, r, opt, shown);
   return static_cast<guint>(skip + (used - prev_len));
 }
 
