@@ -194,6 +194,20 @@ inline R tap_init_result(bool ok) {
 // Per-packet scratch pool (wmem_packet_scope() is gone in 4.6).
 inline wmem_allocator_t* packet_pool(packet_info* pinfo) { return pinfo->pool; }
 
+// A callback run when a wmem pool is freed: 4.0's returns gboolean, 4.4's
+// and 4.6's bool. The plugin writes bool (*)(wmem_allocator_t*,
+// wmem_cb_event_t, void*) and registers it through this.
+template <bool (*Fn)(wmem_allocator_t*, wmem_cb_event_t, void*)>
+inline guint register_pool_callback(wmem_allocator_t* pool, void* data) {
+  using R = decltype(std::declval<wmem_user_cb_t>()(nullptr, WMEM_CB_FREE_EVENT, nullptr));
+  struct Adapter {
+    static R call(wmem_allocator_t* a, wmem_cb_event_t e, void* d) {
+      return static_cast<R>(Fn(a, e, d));
+    }
+  };
+  return wmem_register_callback(pool, &Adapter::call, data);
+}
+
 inline guint8 tvb_u8(tvbuff_t* tvb, gint offset) {
 #if STOMP_WS_VERSION >= 404
   return tvb_get_uint8(tvb, offset);

@@ -297,9 +297,9 @@ void show_item(tvbuff_t* ct, packet_info* pinfo, proto_tree* tree, const guint8*
 }
 
 // wmem callback: frees a collected buffer handed to a packet's pool.
-gboolean free_collected(wmem_allocator_t*, wmem_cb_event_t, void* data) {
+bool free_collected(wmem_allocator_t*, wmem_cb_event_t, void* data) {
   delete static_cast<std::string*>(data);
-  return FALSE;  // once
+  return false;  // once
 }
 
 // Shows the items the first pass found, from a data source of their own:
@@ -553,7 +553,7 @@ guint stomp_collect_continue(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree
   if (c.bytes.capacity() > kReuseMax) {
     std::string* whole = new std::string();
     whole->swap(c.bytes);
-    wmem_register_callback(pool, free_collected, whole);
+    wsc::register_pool_callback<free_collected>(pool, whole);
     shown = reinterpret_cast<const guint8*>(whole->data());
   } else {
     shown = static_cast<const guint8*>(wmem_memdup(pool, work, used));
