@@ -118,11 +118,12 @@ def main():
     # Every capture in two passes (the GUI's way), and under the sanitizers
     # in one pass too (tshark's default: the tree is built on the first
     # pass); mutated copies alternate between the two.
-    jobs = [(f, None, True) for f in files]
     groups = {}  # merged capture -> the captures in it
     if a.valgrind and a.valgrind_group > 1:
-        # Each capture's packets in turn, in one file: the plugin sees them
-        # all, as it would in separate runs, and a report names the group.
+        # Each capture's packets in turn, in one file: every packet is
+        # dissected, though the captures share one run's state (TCP takes a
+        # 4-tuple seen in two files for a reused port), and a report names
+        # the group.
         jobs = []
         for i in range(0, len(files), a.valgrind_group):
             part = files[i:i + a.valgrind_group]
@@ -131,6 +132,8 @@ def main():
             os.chmod(merged, 0o644)
             groups[merged] = part
             jobs.append((merged, None, True))
+    else:
+        jobs = [(f, None, True) for f in files]
     if not a.valgrind:
         jobs += [(f, None, False) for f in files]
     seeds = a.valgrind_seeds if a.valgrind else a.seeds
