@@ -211,6 +211,22 @@ class Gui:
     def click(self, x, y):
         self.x("xdotool", "mousemove", str(x), str(y), "click", "1")
 
+    def hover(self, x, y, wait):
+        """Rests on a menu entry: two small moves, as Qt opens a submenu on
+        hover after a motion event."""
+        self.x("xdotool", "mousemove", str(x + 5), str(y))
+        time.sleep(0.3)
+        self.x("xdotool", "mousemove", str(x + 15), str(y))
+        time.sleep(wait)
+
+    def pick_in_submenu(self, entry_y, x, y):
+        """From the entry at entry_y, along its row into the submenu that it
+        opened, then onto the item at (x, y) and click: a diagonal path would
+        cross the menu's other entries and close the submenu."""
+        self.x("xdotool", "mousemove", str(x - 20), str(entry_y))
+        time.sleep(0.3)
+        self.click(x + 10, y)
+
     def stop_wireshark(self):
         p = self.procs.pop()
         p.terminate()
@@ -392,11 +408,7 @@ def context_menu_pick(gui, row_y, row_x, entry):
         return "packet list context menu: no Conversation Filter entry"
     cy = conv["y"] + conv["h"] // 2
     for attempt in range(3):
-        # Qt opens a submenu on hover, after a motion event.
-        gui.x("xdotool", "mousemove", str(conv["x"] + 5), str(cy))
-        time.sleep(0.3)
-        gui.x("xdotool", "mousemove", str(conv["x"] + 15), str(cy))
-        time.sleep(1 + attempt)
+        gui.hover(conv["x"], cy, 1 + attempt)
         # The submenu opens to the right of the menu, from the entry's row
         # down: every protocol with a conversation filter, ours last.
         sub = gui.ocr(gui.shot("convmenu"), (conv["x"] + 270, max(0, cy - 20), 320, 460))
@@ -404,10 +416,7 @@ def context_menu_pick(gui, row_y, row_x, entry):
         y = rows.get(squash(entry))
         if y is not None:
             x = next(w["x"] for w in sub if w["y"] >= y - 2 and squash(w["text"]) == squash(entry.split()[0]))
-            # Along the entry's row into the submenu, then down onto the item.
-            gui.x("xdotool", "mousemove", str(x - 20), str(cy))
-            time.sleep(0.3)
-            gui.click(x + 10, y + 5)
+            gui.pick_in_submenu(cy, x, y + 5)
             return None
         log(f"Conversation Filter submenu (attempt {attempt + 1}): {list(rows)}")
     return f"Conversation Filter submenu: no {entry!r} entry"
@@ -548,22 +557,14 @@ def open_menu_item(gui, path, extra=(), tries=3):
         return f"{path[0]} menu: no {path[1]} entry"
     iy = item["y"] + item["h"] // 2
     for attempt in range(tries):
-        # Two small moves: Qt opens a submenu on hover, after a motion event.
-        gui.x("xdotool", "mousemove", str(item["x"] + 5), str(iy))
-        time.sleep(0.3)
-        gui.x("xdotool", "mousemove", str(item["x"] + 15), str(iy))
-        time.sleep(1 + attempt)
+        gui.hover(item["x"], iy, 1 + attempt)
         # The submenu opens to the right of the menu, level with the entry;
         # sparse-text OCR (psm 11) finds its lone line among blank space.
         sub = gui.ocr(gui.shot("submenu"), (item["x"] + 250, max(0, iy - 80), 600, 200), psm=11)
         want = path[2].split()[0]
         hit = next((w for w in sub if squash(w["text"]) == squash(want)), None)
         if hit:
-            hy = hit["y"] + hit["h"] // 2
-            # Along the entry's row into the submenu, then onto the item.
-            gui.x("xdotool", "mousemove", str(hit["x"] - 20), str(iy))
-            time.sleep(0.3)
-            gui.click(hit["x"] + 10, hy)
+            gui.pick_in_submenu(iy, hit["x"], hit["y"] + hit["h"] // 2)
             return None
         log(f"submenu not read yet (attempt {attempt + 1}): {[w['text'] for w in sub]}")
     return f"{path[0]} > {path[1]}: no {path[2]!r} submenu entry"
